@@ -1,0 +1,153 @@
+namespace Jepa.Config;
+
+// One typed config. YAML keys are the snake_case of these names (data.train, train.checkpoint_every).
+// Defaults here ARE the quickstart: a CPU-sized run on the generated bouncing-object videos.
+// A config file is a short diff of these defaults.
+
+/// <summary>The whole experiment: what to read, what to build, how to train, evaluate and log.</summary>
+public sealed record JepaConfig
+{
+    /// <summary>Run name; the run directory is runs/&lt;name&gt; unless --run-dir says otherwise.</summary>
+    public string Name { get; init; } = "quickstart";
+
+    /// <summary>One seed for everything random: weights, clip sampling, augmentation.</summary>
+    public int Seed { get; init; } = 0;
+
+    public DataConfig Data { get; init; } = new();
+    public ModelConfig Model { get; init; } = new();
+    public TrainConfig Train { get; init; } = new();
+    public EvalConfig Eval { get; init; } = new();
+    public LogConfig Log { get; init; } = new();
+}
+
+/// <summary>Where the videos are and how clips are cut from them.</summary>
+public sealed record DataConfig
+{
+    /// <summary>Training videos: a folder (recursive), a glob, or a CSV manifest.</summary>
+    public string Train { get; init; } = "data/bouncing/train";
+
+    /// <summary>Held-out videos for evaluation, same forms as <see cref="Train"/>.</summary>
+    public string Val { get; init; } = "data/bouncing/val";
+
+    /// <summary>Frames per clip (T).</summary>
+    public int Frames { get; init; } = 8;
+
+    /// <summary>Frames per second the clip is resampled to, whatever the source rate.</summary>
+    public double Fps { get; init; } = 8;
+
+    /// <summary>Square side in pixels the frames are scaled and centre-cropped to.</summary>
+    public int Size { get; init; } = 64;
+
+    /// <summary>Decode workers; 0 picks from the machine's cores.</summary>
+    public int Workers { get; init; } = 0;
+
+    /// <summary>Decoded videos are kept in memory up to this many MiB; beyond it clips are decoded per use.</summary>
+    public int CacheMb { get; init; } = 1024;
+
+    /// <summary>Random horizontal flips (never vertical: an upside-down clip makes antigravity plausible).</summary>
+    public bool Hflip { get; init; } = true;
+}
+
+/// <summary>The hierarchical JEPA. Null sizes come from <see cref="Preset"/>.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>tiny | small | base | large.</summary>
+    public string Preset { get; init; } = "tiny";
+
+    /// <summary>Token width of the stem and level-1 encoder.</summary>
+    public int? Dim { get; init; }
+
+    /// <summary>Level-1 encoder blocks.</summary>
+    public int? Depth { get; init; }
+
+    /// <summary>Attention heads in every transformer.</summary>
+    public int? Heads { get; init; }
+
+    /// <summary>Width of the predictors (narrower than the encoder).</summary>
+    public int? PredictorDim { get; init; }
+
+    /// <summary>Blocks in each predictor.</summary>
+    public int? PredictorDepth { get; init; }
+
+    /// <summary>Blocks in the level-2 encoder.</summary>
+    public int? Level2Depth { get; init; }
+
+    /// <summary>Total stride of the conv stem (a power of two); tokens per frame = (size/stride)^2.</summary>
+    public int? StemStride { get; init; }
+
+    /// <summary>MLP hidden width as a multiple of the block width.</summary>
+    public double MlpRatio { get; init; } = 4;
+
+    /// <summary>Level 1 predicts frames t+1 .. t+horizon from frames ≤ t.</summary>
+    public int Horizon { get; init; } = 2;
+
+    /// <summary>Frames pooled into one level-2 chunk; level 2 predicts the next chunk(s).</summary>
+    public int Chunk { get; init; } = 2;
+
+    /// <summary>Spatial average-pool factor from level-1 tokens to level-2 tokens.</summary>
+    public int Level2Pool { get; init; } = 2;
+
+    /// <summary>Level 2 predicts chunks j+1 .. j+level2_horizon from chunks ≤ j.</summary>
+    public int Level2Horizon { get; init; } = 1;
+}
+
+/// <summary>Optimisation, schedules and checkpoints.</summary>
+public sealed record TrainConfig
+{
+    public int Steps { get; init; } = 600;
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Peak learning rate after warmup; cosine decay to <see cref="MinLr"/>.</summary>
+    public double Lr { get; init; } = 1e-3;
+    public double MinLr { get; init; } = 1e-5;
+    public int WarmupSteps { get; init; } = 40;
+
+    /// <summary>AdamW weight decay, cosine from start to end (V-JEPA: 0.04 → 0.4); none on norms and biases.</summary>
+    public double WeightDecay { get; init; } = 0.04;
+    public double WeightDecayEnd { get; init; } = 0.04;
+
+    /// <summary>EMA momentum of the target encoder, linear from start to end (I-JEPA: 0.996 → 1.0).</summary>
+    public double EmaStart { get; init; } = 0.99;
+    public double EmaEnd { get; init; } = 1.0;
+
+    /// <summary>Gradient-norm clip; 0 turns it off.</summary>
+    public double GradClip { get; init; } = 1.0;
+
+    public int CheckpointEvery { get; init; } = 200;
+
+    /// <summary>cpu | cuda | cuda:N | auto.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Torch intra-op threads; 0 = all cores.</summary>
+    public int Threads { get; init; } = 0;
+
+    public LossConfig Loss { get; init; } = new();
+}
+
+/// <summary>Weights of the loss terms.</summary>
+public sealed record LossConfig
+{
+    public double Level1 { get; init; } = 1.0;
+    public double Level2 { get; init; } = 1.0;
+
+    /// <summary>VICReg variance hinge (std of each dim ≥ 1) on the online embeddings; 0 = off.</summary>
+    public double Variance { get; init; } = 0.0;
+
+    /// <summary>VICReg covariance penalty on the online embeddings; 0 = off.</summary>
+    public double Covariance { get; init; } = 0.0;
+}
+
+/// <summary>Evaluation on held-out videos.</summary>
+public sealed record EvalConfig
+{
+    /// <summary>Held-out clips used by eval --task predict.</summary>
+    public int Clips { get; init; } = 64;
+    public int BatchSize { get; init; } = 16;
+}
+
+/// <summary>What is logged, how often.</summary>
+public sealed record LogConfig
+{
+    /// <summary>Steps between lines of metrics.jsonl and the console.</summary>
+    public int Every { get; init; } = 10;
+}
