@@ -1,0 +1,81 @@
+using Jepa.Config;
+
+namespace Jepa.Video;
+
+/// <summary>
+/// Turns a user's description of videos into a sorted list of absolute paths: a folder (searched
+/// recursively), a glob (<c>data/**/*.mp4</c>), a CSV manifest, or a single video file.
+/// </summary>
+public static class VideoList
+{
+    /// <summary>File extensions counted as videos when searching a folder (compared case-insensitively).</summary>
+    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(
+        [".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mpg", ".mpeg", ".ts", ".flv", ".wmv", ".ogv"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private static readonly IReadOnlyDictionary<string, string> NoColumns = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Resolves <paramref name="spec"/>. A folder whose videos all sit exactly one level down
+    /// (<c>root/&lt;label&gt;/*.mp4</c>, none directly in root) is labelled by subfolder name.
+    /// Throws <see cref="UsageException"/> when the spec does not exist, a manifest is malformed or
+    /// names a missing file, or no videos are found.
+    /// </summary>
+    public static IReadOnlyList<VideoEntry> Resolve(string spec)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        List<VideoEntry> entries;
+        if (File.Exists(spec) && IsManifest(spec))
+            entries = VideoManifest.Read(spec);
+        else if (Directory.Exists(spec))
+            entries = FromFolder(Path.GetFullPath(spec));
+        else if (GlobPattern.IsGlob(spec))
+            entries = GlobPattern.Parse(spec).Files().Select(f => new VideoEntry(f, null, null, NoColumns)).ToList();
+        else if (File.Exists(spec))
+            entries = [new VideoEntry(Path.GetFullPath(spec), null, null, NoColumns)];
+        else
+            throw new UsageException(
+                $"Video list {spec} does not exist; give a folder of videos, a glob such as data/**/*.mp4, or a CSV manifest with a path column.");
+
+        if (entries.Count == 0)
+            throw new UsageException(
+                $"No videos found in {spec}; check the path or pattern (video extensions: {string.Join(' ', Extensions)}).");
+        // Ordinal order: the same list on every machine and culture, so seeded sampling is reproducible.
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return entries;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="spec"/> and keeps a manifest's rows whose <c>split</c> column equals
+    /// <paramref name="split"/> (case-insensitive). Folders, globs and single files are not filtered.
+    /// </summary>
+    public static IReadOnlyList<VideoEntry> Resolve(string spec, string split)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(split);
+        var all = Resolve(spec);
+        if (!(File.Exists(spec) && IsManifest(spec)))
+            return all;
+        if (!VideoManifest.HasSplitColumn(spec))
+            throw new UsageException(
+                $"Manifest {Path.GetFullPath(spec)} has no split column, so it cannot be filtered to '{split}'; add a split column or give a separate list.");
+        var kept = all.Where(e => string.Equals(e.Split, split, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (kept.Count == 0)
+            throw new UsageException(
+                $"Manifest {Path.GetFullPath(spec)} has no rows with split '{split}'; check the split column's values.");
+        return kept;
+    }
+
+    private static bool IsManifest(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+
+    private static List<VideoEntry> FromFolder(string root)
+    {
+        // Hidden and system files are skipped by default (macOS "._clip.mp4" resource forks, partial writes).
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true };
+        var files = Directory.EnumerateFiles(root, "*", options)
+            .Where(f => Extensions.Contains(Path.GetExtension(f)))
+            .ToList();
+        var relative = files.Select(f => Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar)).ToList();
+        bool perClass = files.Count > 0 && relative.All(parts => parts.Length == 2);
+        return files.Select((f, i) => new VideoEntry(f, perClass ? relative[i][0] : null, null, NoColumns)).ToList();
+    }
+}
