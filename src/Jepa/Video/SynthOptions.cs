@@ -1,0 +1,40 @@
+namespace Jepa.Video;
+
+/// <summary>What <see cref="SynthBouncing.Generate"/> renders: how many videos, how long, how large.</summary>
+public sealed record SynthOptions
+{
+    /// <summary>Videos written to <c>train/</c>.</summary>
+    public int TrainCount { get; init; } = 48;
+
+    /// <summary>Videos written to <c>val/</c>.</summary>
+    public int ValCount { get; init; } = 16;
+
+    /// <summary>Length of each video in seconds.</summary>
+    public double Seconds { get; init; } = 4;
+
+    /// <summary>Frame rate; speeds are fixed in frame sides per second, so they do not change with it.</summary>
+    public double Fps { get; init; } = 8;
+
+    /// <summary>Side of the square frames in pixels (even: H.264 in yuv420p needs it).</summary>
+    public int Size { get; init; } = 96;
+
+    /// <summary>Everything random (scenes, objects, motion) is a pure function of this seed and the video index.</summary>
+    public int Seed { get; init; } = 0;
+
+    /// <summary>Constant downward acceleration, with bounces off the floor losing 10% of the speed.</summary>
+    public bool Gravity { get; init; } = false;
+
+    /// <summary>Each video has 1..MaxObjects objects.</summary>
+    public int MaxObjects { get; init; } = 2;
+
+    /// <summary>Frames per video: Seconds × Fps, rounded.</summary>
+    public int FrameCount => (int)Math.Round(Seconds * Fps);
+}
+
+/// <summary>What <see cref="SynthBouncing.Generate"/> wrote.</summary>
+/// <param name="OutDir">Absolute output folder.</param>
+/// <param name="ManifestPath">Absolute path of <c>manifest.csv</c>.</param>
+/// <param name="TrainCount">Videos in <c>train/</c>.</param>
+/// <param name="ValCount">Videos in <c>val/</c>.</param>
+/// <param name="Elapsed">Wall time of rendering and encoding.</param>
+public sealed record SynthResult(string OutDir, string ManifestPath, int TrainCount, int ValCount, TimeSpan Elapsed);
