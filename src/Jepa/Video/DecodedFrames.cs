@@ -1,34 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Jepa.Video;
 
 /// <summary>
-/// Frames decoded from one video: <see cref="Rgb"/> holds [Count, Size, Size, 3] uint8, row-major.
-/// The buffer may be longer than Count × Size × Size × 3 (it is the read buffer, not a copy);
-/// only that prefix is frames.
+/// Frames decoded from one video: <see cref="Rgb"/> holds exactly [Count, Size, Size, 3] uint8,
+/// row-major, so it can be wrapped as a tensor of that shape without copying.
 /// </summary>
 public sealed class DecodedFrames
 {
     /// <summary>Frames actually decoded (fewer than asked for when the video ends or is truncated).</summary>
-    public int Count { get; }
+    public required int Count { get; init; }
 
     /// <summary>Side in pixels of each square frame.</summary>
-    public int Size { get; }
+    public required int Size { get; init; }
 
-    /// <summary>Pixels, [Count, Size, Size, 3] uint8 RGB row-major, in the first <see cref="ByteLength"/> bytes.</summary>
-    public byte[] Rgb { get; }
+    /// <summary>Pixels, [Count, Size, Size, 3] uint8 RGB row-major; length Count × Size × Size × 3.</summary>
+    public required byte[] Rgb { get; init; }
 
     /// <summary>Bytes of one frame: Size × Size × 3.</summary>
     public int FrameBytes => Size * Size * 3;
 
-    /// <summary>Bytes holding frames: Count × FrameBytes.</summary>
-    public int ByteLength => Count * FrameBytes;
+    /// <summary>Creates an empty instance for object-initializer use (all members are required).</summary>
+    public DecodedFrames()
+    {
+    }
 
-    /// <summary>Wraps a buffer; <paramref name="count"/> frames of <paramref name="size"/>² RGB pixels must fit in it.</summary>
+    /// <summary>Wraps <paramref name="rgb"/>, which must hold exactly <paramref name="count"/> frames of <paramref name="size"/>² RGB pixels.</summary>
+    [SetsRequiredMembers]
     public DecodedFrames(int count, int size, byte[] rgb)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
-        if ((long)count * size * size * 3 > rgb.Length)
-            throw new ArgumentException($"{count} frames of {size}x{size} RGB do not fit in {rgb.Length} bytes.", nameof(rgb));
+        if ((long)count * size * size * 3 != rgb.Length)
+            throw new ArgumentException($"{count} frames of {size}x{size} RGB need {count * size * size * 3} bytes, not {rgb.Length}.", nameof(rgb));
         Count = count;
         Size = size;
         Rgb = rgb;

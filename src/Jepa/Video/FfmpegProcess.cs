@@ -74,13 +74,20 @@ internal static class FfmpegProcess
     private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(
         Stream stream, int expectedBytes, CancellationToken ct)
     {
-        // One spare byte lets the final read see end-of-stream without growing a buffer sized exactly.
-        var buffer = new byte[Math.Max(expectedBytes, 1 << 16) + 1];
+        var buffer = new byte[Math.Max(expectedBytes, 1 << 16)];
+        var probe = new byte[1];
         int length = 0;
         while (true)
         {
             if (length == buffer.Length)
+            {
+                // Full: a one-byte read tells end-of-stream from more data, so a buffer sized exactly
+                // for the expected frames is handed out as is, without a copy.
+                if (await stream.ReadAsync(probe, ct) == 0)
+                    return (buffer, length);
                 Array.Resize(ref buffer, checked(buffer.Length * 2));
+                buffer[length++] = probe[0];
+            }
             int n = await stream.ReadAsync(buffer.AsMemory(length), ct);
             if (n == 0)
                 return (buffer, length);

@@ -36,7 +36,11 @@ public static class FrameDecoder
         if (result.ExitCode != 0)
             throw new VideoException(path, "cannot decode: " + result.LastErrorLine);
         // Count what arrived: a truncated file ends early with exit code 0. A partial last frame is dropped.
-        return new DecodedFrames(result.Length / frameBytes, size, result.Stdout);
+        int count = result.Length / frameBytes;
+        var rgb = result.Stdout;
+        if (rgb.Length != count * frameBytes)
+            Array.Resize(ref rgb, count * frameBytes);
+        return new DecodedFrames(count, size, rgb);
     }
 
     /// <summary>The ffmpeg command line, exposed so a benchmark can time the same command raw.</summary>

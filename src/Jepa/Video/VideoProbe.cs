@@ -16,8 +16,8 @@ public static class VideoProbe
     public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken ct = default)
     {
         VideoException.ThrowIfMissingOrEmpty(path);
-        // A direct ffprobe process with -of json: measured ~2x faster than FFMpegCore's FFProbe here,
-        // whose first call also pays for its pipe set-up. "V:0" skips attached cover-art pictures.
+        // A direct ffprobe process with -of json: measured 100–145 ms per probe here against 130–195 ms
+        // for FFMpegCore's FFProbe (whose first call costs ~320 ms). "V:0" skips attached cover art.
         string[] args =
         [
             "-v", "error", "-select_streams", "V:0", "-show_streams", "-show_format", "-of", "json", path,

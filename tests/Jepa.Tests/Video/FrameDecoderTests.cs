@@ -14,7 +14,7 @@ public class FrameDecoderTests
 
         Assert.Equal(5, frames.Count);
         Assert.Equal(32, frames.Size);
-        Assert.True(frames.Rgb.Length >= 5 * 32 * 32 * 3);
+        Assert.Equal(5 * 32 * 32 * 3, frames.Rgb.Length);
         Assert.Equal(32 * 32 * 3, frames.Frame(4).Length);
     }
 

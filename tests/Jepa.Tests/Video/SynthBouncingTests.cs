@@ -117,10 +117,10 @@ public class SynthBouncingTests
 
         Assert.Equal(o.FrameCount, decoded.Count);
         long sum = 0;
-        for (int i = 0; i < decoded.ByteLength; i++)
+        for (int i = 0; i < decoded.Rgb.Length; i++)
             sum += Math.Abs(decoded.Rgb[i] - rendered[i]);
         // H.264 at crf 20 with 4:2:0 chroma: a few levels of error on average, not a different video.
-        Assert.InRange((double)sum / decoded.ByteLength, 0, 8);
+        Assert.InRange((double)sum / decoded.Rgb.Length, 0, 8);
     }
 
     [Fact]

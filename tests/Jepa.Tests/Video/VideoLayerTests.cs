@@ -1,0 +1,19 @@
+namespace Jepa.Tests.Video;
+
+public class VideoLayerTests
+{
+    [Fact]
+    public void The_video_layer_never_touches_TorchSharp()
+    {
+        // Layering rule (ARCHITECTURE.md): Config and Video sit below tensors, so they can be used and
+        // tested without libtorch. Checked on the sources, since Jepa.Core as a whole references TorchSharp.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "jepa.sln")))
+            dir = dir.Parent;
+        Assert.NotNull(dir);
+        var sources = Directory.GetFiles(Path.Combine(dir.FullName, "src", "Jepa", "Video"), "*.cs", SearchOption.AllDirectories);
+
+        Assert.NotEmpty(sources);
+        Assert.All(sources, f => Assert.DoesNotContain("TorchSharp", File.ReadAllText(f)));
+    }
+}
