@@ -56,11 +56,14 @@ internal static class FfmpegProcess
         using var process = Start(exe, args);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
+        // Killing on cancellation closes the pipes, so a read blocked on a hung ffmpeg always returns.
+        using var killOnCancel = cts.Token.Register(() => Kill(process));
         var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
             var (buffer, length) = await ReadAllAsync(process.StandardOutput.BaseStream, expectedBytes, cts.Token);
             await process.WaitForExitAsync(cts.Token);
+            cts.Token.ThrowIfCancellationRequested();
             return new Result(process.ExitCode, buffer, length, await stderrTask);
         }
         catch (OperationCanceledException)

@@ -131,6 +131,21 @@ public class FrameDecoderTests
     }
 
     [Fact]
+    public async Task A_hung_ffmpeg_is_killed_at_the_timeout_while_its_output_is_being_read()
+    {
+        // -re with an endless source: ffmpeg writes one frame a second forever, like a stalled read.
+        string[] args = ["-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc=s=16x16:r=1",
+            "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<VideoException>(() => FfmpegProcess.RunAsync(
+            "ffmpeg", args, "endless", 0, TimeSpan.FromSeconds(1.5), CancellationToken.None));
+
+        Assert.Equal("timed out", e.Reason);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 10);
+    }
+
+    [Fact]
     public async Task Cancelling_a_decode_throws_operation_cancelled()
     {
         using var cts = new CancellationTokenSource();
