@@ -112,6 +112,7 @@ public static class TestVideos
 
     private static string CreateRoot()
     {
+        DeleteStaleRoots();
         var root = Path.Combine(Path.GetTempPath(), $"jepa-tests-{Environment.ProcessId}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -120,5 +121,32 @@ public static class TestVideos
             catch (IOException) { /* Best effort: the OS cleans its temp folder eventually. */ }
         };
         return root;
+    }
+
+    // The test host is often stopped without running ProcessExit handlers, so earlier runs' folders
+    // are removed here when the process that made them is gone.
+    private static void DeleteStaleRoots()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "jepa-tests-*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir)["jepa-tests-".Length..], out int pid) || IsRunning(pid))
+                continue;
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { /* Another run is deleting it too. */ }
+            catch (UnauthorizedAccessException) { /* Someone else's folder on a shared machine. */ }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
