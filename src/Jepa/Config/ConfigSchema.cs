@@ -76,7 +76,8 @@ internal static class ConfigSchema
             var d = EditDistance(badPath, candidate);
             if (d < bestDistance) (best, bestDistance) = (candidate, d);
         }
-        return bestDistance <= Math.Max(2, badLeaf.Length / 3) ? best : null;
+        // One slip per three letters: close enough to be a typo, far enough that 'foo' suggests nothing.
+        return bestDistance <= Math.Max(1, badLeaf.Length / 3) ? best : null;
     }
 
     /// <summary>Optimal-string-alignment distance: a swap of two neighbours (stpes) counts as one edit.</summary>

@@ -25,6 +25,12 @@ internal static class ConfigTree
         {
             stream.Load(new StringReader(yaml));
         }
+        catch (YamlException e) when ((e.InnerException?.Message ?? e.Message).StartsWith("Duplicate key", StringComparison.Ordinal))
+        {
+            throw new UsageException(
+                $"{source} line {e.Start.Line}: {Clean(e.InnerException?.Message ?? e.Message).Replace("Duplicate key", "the key", StringComparison.Ordinal)} " +
+                "appears twice in the same section; keep one.", e);
+        }
         catch (YamlException e)
         {
             throw new UsageException(

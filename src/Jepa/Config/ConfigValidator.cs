@@ -77,7 +77,7 @@ public static partial class ConfigValidator
         check.That(d.Frames > s.Horizon,
             $"'data.frames' ({d.Frames}) must be more than 'model.horizon' ({s.Horizon}) so there is a frame to predict from; use at least {s.Horizon + 1} frames or a shorter horizon");
         check.That(d.Frames % s.Chunk == 0,
-            $"'model.chunk' ({s.Chunk}) must divide 'data.frames' ({d.Frames}) into whole level-2 chunks; use a divisor of {d.Frames} or {RoundTo(d.Frames, s.Chunk)} frames");
+            $"'model.chunk' ({s.Chunk}) must divide 'data.frames' ({d.Frames}) into whole level-2 chunks; use a chunk that divides {d.Frames}, or {RoundTo(d.Frames, s.Chunk)} frames");
         var chunks = d.Frames / s.Chunk;
         check.That(chunks > s.Level2Horizon,
             $"'data.frames' ({d.Frames}) makes {chunks} chunk(s) of 'model.chunk' ({s.Chunk}) frames, but level 2 needs more than 'model.level2_horizon' ({s.Level2Horizon}); use at least {(s.Level2Horizon + 1) * s.Chunk} frames or a smaller chunk");
@@ -111,7 +111,12 @@ public static partial class ConfigValidator
     [GeneratedRegex(@"^(auto|cpu|cuda|cuda:[0-9]+)$")]
     private static partial Regex DevicePattern();
 
-    static int RoundTo(int value, int multiple) => Math.Max(multiple, (int)Math.Round((double)value / multiple) * multiple);
+    /// <summary>The multiples of <paramref name="multiple"/> either side of <paramref name="value"/>: "252 or 258".</summary>
+    static string RoundTo(int value, int multiple)
+    {
+        var below = value / multiple * multiple;
+        return below <= 0 ? $"{multiple}" : $"{below} or {below + multiple}";
+    }
 
     static int LargestDivisorAtMost(int n, int limit) => Enumerable.Range(1, Math.Max(1, Math.Min(n, limit))).Last(k => n % k == 0);
 
