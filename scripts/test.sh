@@ -31,9 +31,11 @@ fi
 counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
 count() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
 total=$(count total); passed=$(count passed); failed=$(count failed)
-errors=$(count error); timeouts=$(count timeout); aborted=$(count aborted); skipped=$(count notExecuted)
+errors=$(count error); timeouts=$(count timeout); aborted=$(count aborted); executed=$(count executed)
 failed=$(( ${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0} ))
-passed=${passed:-0}; skipped=${skipped:-0}; total=${total:-0}
+passed=${passed:-0}; total=${total:-0}
+# xunit leaves notExecuted at 0 for skipped tests; they show as total - executed instead.
+skipped=$(( total - ${executed:-0} ))
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
