@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Makes sure what jepa needs is installed: ffmpeg + ffprobe (installed here when missing, on apt
+# systems) and the .NET 10 SDK (checked; how to install it is printed when missing).
+# Quiet and idempotent when everything is already there. Exit 1 when something is still missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "install-deps: $*" >&2; }
+
+install_ffmpeg() {
+    if command -v apt-get >/dev/null 2>&1; then
+        local sudo=()
+        if [ "$(id -u)" -ne 0 ]; then
+            if command -v sudo >/dev/null 2>&1; then
+                sudo=(sudo)
+            else
+                say "ffmpeg is missing and installing it needs root; run as root: apt-get update && apt-get install -y ffmpeg"
+                exit 1
+            fi
+        fi
+        say "installing ffmpeg (apt-get)"
+        # Non-interactive: CI runs this with no stdin.
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+    else
+        case "$(uname -s)" in
+            Darwin) say "ffmpeg and ffprobe are missing; install them with: brew install ffmpeg" ;;
+            MINGW*|MSYS*|CYGWIN*) say "ffmpeg and ffprobe are missing; install them with: winget install --id Gyan.FFmpeg -e" ;;
+            *) say "ffmpeg and ffprobe are missing and this system has no apt-get; install your distribution's ffmpeg package (dnf install ffmpeg from RPM Fusion, pacman -S ffmpeg, ...), which provides both" ;;
+        esac
+        exit 1
+    fi
+}
+
+if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
+    install_ffmpeg
+    if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
+        say "ffmpeg was installed but ffmpeg/ffprobe are still not on PATH; check PATH"
+        exit 1
+    fi
+fi
+
+dotnet_hint() {
+    say "$1; install the .NET 10 SDK, for example:"
+    say "  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0   (then add ~/.dotnet to PATH)"
+    say "  or your distribution's package (Ubuntu: sudo apt-get install -y dotnet-sdk-10.0), see https://learn.microsoft.com/dotnet/core/install/linux"
+    exit 1
+}
+
+command -v dotnet >/dev/null 2>&1 || dotnet_hint "dotnet is not on PATH"
+# `dotnet --list-sdks` prints "10.0.401 [/usr/share/dotnet/sdk]" per SDK; any major >= 10 will do.
+best_major=$(dotnet --list-sdks 2>/dev/null | sed -n 's/^\([0-9][0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
+if [ -z "$best_major" ] || [ "$best_major" -lt 10 ]; then
+    dotnet_hint "found dotnet, but no SDK of version 10 or later (newest major: ${best_major:-none})"
+fi

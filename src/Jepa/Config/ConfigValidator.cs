@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Jepa.Config;
+
+/// <summary>
+/// Rejects configs that parse but cannot run: sizes that do not divide, schedules that end before they
+/// start, a device that does not exist. Each problem is one sentence naming the key and a fix.
+/// </summary>
+public static partial class ConfigValidator
+{
+    /// <summary>Throws a <see cref="UsageException"/> for the first impossible value; <paramref name="source"/> names where the config came from.</summary>
+    public static void Validate(JepaConfig c, string source)
+    {
+        var check = new Checker(source);
+        ValidateTop(c, check);
+        ValidateData(c.Data, check);
+        ValidateModel(c, check);
+        ValidateTrain(c.Train, check);
+        check.AtLeast(c.Eval.Clips, 1, "eval.clips", "it is the number of held-out clips scored by eval");
+        check.AtLeast(c.Eval.BatchSize, 1, "eval.batch_size", "it is the number of clips per evaluation batch");
+        check.AtLeast(c.Log.Every, 1, "log.every", "it is the number of steps between log lines");
+    }
+
+    static void ValidateTop(JepaConfig c, Checker check)
+    {
+        check.That(!string.IsNullOrWhiteSpace(c.Name), "'name' is empty; give the run a name such as quickstart (it names runs/<name>)");
+        check.That(c.Name is not ("." or "..") && c.Name.IndexOfAny(['/', '\\']) < 0 && c.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0,
+            $"'name' is '{c.Name}', which is not a folder name; use letters, digits, '-' or '_' (it names runs/<name>)");
+    }
+
+    static void ValidateData(DataConfig d, Checker check)
+    {
+        check.That(!string.IsNullOrWhiteSpace(d.Train), "'data.train' is empty; point it at a folder, glob or manifest.csv of training videos");
+        check.That(!string.IsNullOrWhiteSpace(d.Val), "'data.val' is empty; point it at a folder, glob or manifest.csv of held-out videos");
+        check.AtLeast(d.Frames, 1, "data.frames", "it is the number of frames per clip");
+        check.Positive(d.Fps, "data.fps", "it is the rate clips are resampled to, in frames per second");
+        check.AtLeast(d.Size, 1, "data.size", "it is the side of the square frames in pixels");
+        check.AtLeast(d.Workers, 0, "data.workers", "0 picks the number of decode workers from the cores");
+        check.AtLeast(d.CacheMb, 0, "data.cache_mb", "0 turns the decoded-video cache off");
+    }
+
+    static void ValidateModel(JepaConfig c, Checker check)
+    {
+        var m = c.Model;
+        check.That(Presets.Names.Contains(m.Preset), $"'model.preset' is '{m.Preset}', which is not a preset; use one of {string.Join(", ", Presets.Names)}");
+        var s = Presets.Resolve(m);
+        string Show(string key, int? set, int value) => set is null ? $"'{key}' ({value}, from preset {m.Preset})" : $"'{key}' ({value})";
+
+        check.AtLeast(s.Dim, 1, "model.dim", "it is the token width");
+        check.AtLeast(s.Depth, 1, "model.depth", "it is the number of level-1 encoder blocks");
+        check.AtLeast(s.Heads, 1, "model.heads", "it is the number of attention heads");
+        check.AtLeast(s.PredictorDim, 1, "model.predictor_dim", "it is the predictor width");
+        check.AtLeast(s.PredictorDepth, 1, "model.predictor_depth", "it is the number of predictor blocks");
+        check.AtLeast(s.Level2Depth, 1, "model.level2_depth", "it is the number of level-2 encoder blocks");
+        check.AtLeast(s.StemStride, 2, "model.stem_stride", "the stem halves the frame at least once");
+        check.Positive(s.MlpRatio, "model.mlp_ratio", "it is the MLP width as a multiple of the block width, usually 4");
+        check.AtLeast(s.Horizon, 1, "model.horizon", "level 1 predicts frames t+1 .. t+horizon");
+        check.AtLeast(s.Chunk, 1, "model.chunk", "it is the number of frames pooled into one level-2 chunk");
+        check.AtLeast(s.Level2Pool, 1, "model.level2_pool", "it is the spatial pooling factor into level 2");
+        check.AtLeast(s.Level2Horizon, 1, "model.level2_horizon", "level 2 predicts chunks j+1 .. j+level2_horizon");
+
+        // The stem is a stack of stride-2 convolutions, so its total stride is a power of two.
+        check.That(int.IsPow2(s.StemStride),
+            $"{Show("model.stem_stride", m.StemStride, s.StemStride)} must be a power of two (the stem is a stack of stride-2 convolutions); use 8 or 16");
+        check.That(s.Dim % s.Heads == 0,
+            $"{Show("model.dim", m.Dim, s.Dim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {RoundTo(s.Dim, s.Heads)}");
+        check.That(s.PredictorDim % s.Heads == 0,
+            $"{Show("model.predictor_dim", m.PredictorDim, s.PredictorDim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {RoundTo(s.PredictorDim, s.Heads)}");
+
+        var d = c.Data;
+        check.That(d.Size % s.StemStride == 0,
+            $"'data.size' ({d.Size}) must be divisible by {Show("model.stem_stride", m.StemStride, s.StemStride)}; use a multiple such as {RoundTo(d.Size, s.StemStride)}");
+        var side = d.Size / s.StemStride;
+        check.That(side % s.Level2Pool == 0,
+            $"the {side}×{side} tokens per frame ('data.size' {d.Size} / 'model.stem_stride' {s.StemStride}) must be divisible by 'model.level2_pool' ({s.Level2Pool}); change one of the three, e.g. 'model.level2_pool' to {LargestDivisorAtMost(side, s.Level2Pool)}");
+        check.That(d.Frames > s.Horizon,
+            $"'data.frames' ({d.Frames}) must be more than 'model.horizon' ({s.Horizon}) so there is a frame to predict from; use at least {s.Horizon + 1} frames or a shorter horizon");
+        check.That(d.Frames % s.Chunk == 0,
+            $"'model.chunk' ({s.Chunk}) must divide 'data.frames' ({d.Frames}) into whole level-2 chunks; use a chunk that divides {d.Frames}, or {RoundTo(d.Frames, s.Chunk)} frames");
+        var chunks = d.Frames / s.Chunk;
+        check.That(chunks > s.Level2Horizon,
+            $"'data.frames' ({d.Frames}) makes {chunks} chunk(s) of 'model.chunk' ({s.Chunk}) frames, but level 2 needs more than 'model.level2_horizon' ({s.Level2Horizon}); use at least {(s.Level2Horizon + 1) * s.Chunk} frames or a smaller chunk");
+    }
+
+    static void ValidateTrain(TrainConfig t, Checker check)
+    {
+        check.AtLeast(t.Steps, 1, "train.steps", "it is the number of optimiser steps");
+        check.AtLeast(t.BatchSize, 1, "train.batch_size", "it is the number of clips per step");
+        check.Positive(t.Lr, "train.lr", "it is the peak learning rate, such as 0.001");
+        check.AtLeast(t.MinLr, 0, "train.min_lr", "it is the learning rate at the end of the cosine decay");
+        check.That(t.MinLr <= t.Lr, $"'train.min_lr' ({F(t.MinLr)}) must not exceed 'train.lr' ({F(t.Lr)}); the cosine decays from lr down to min_lr");
+        check.AtLeast(t.WarmupSteps, 0, "train.warmup_steps", "0 turns warmup off");
+        check.That(t.WarmupSteps < t.Steps, $"'train.warmup_steps' ({t.WarmupSteps}) must be less than 'train.steps' ({t.Steps}); warmup is usually a few percent of the run");
+        check.AtLeast(t.WeightDecay, 0, "train.weight_decay", "0 turns weight decay off");
+        check.AtLeast(t.WeightDecayEnd, 0, "train.weight_decay_end", "0 turns weight decay off");
+        check.That(t.EmaStart is >= 0 and <= 1, $"'train.ema_start' ({F(t.EmaStart)}) must be between 0 and 1; EMA momentum is usually 0.99 to 0.999");
+        check.That(t.EmaEnd is >= 0 and <= 1, $"'train.ema_end' ({F(t.EmaEnd)}) must be between 0 and 1; it is usually 1.0");
+        check.That(t.EmaStart <= t.EmaEnd, $"'train.ema_start' ({F(t.EmaStart)}) must not exceed 'train.ema_end' ({F(t.EmaEnd)}); the momentum rises over training");
+        check.AtLeast(t.GradClip, 0, "train.grad_clip", "0 turns clipping off");
+        check.AtLeast(t.CheckpointEvery, 1, "train.checkpoint_every", "it is the number of steps between checkpoints");
+        check.That(DevicePattern().IsMatch(t.Device), $"'train.device' is '{t.Device}'; use auto, cpu, cuda or cuda:N (N the GPU index)");
+        check.AtLeast(t.Threads, 0, "train.threads", "0 uses all cores");
+        check.AtLeast(t.Loss.Level1, 0, "train.loss.level1", "0 turns the term off");
+        check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");
+        check.AtLeast(t.Loss.Variance, 0, "train.loss.variance", "0 turns the term off");
+        check.AtLeast(t.Loss.Covariance, 0, "train.loss.covariance", "0 turns the term off");
+        check.That(t.Loss.Level1 > 0 || t.Loss.Level2 > 0, "'train.loss.level1' and 'train.loss.level2' are both 0, so nothing is predicted; set at least one above 0");
+    }
+
+    [GeneratedRegex(@"^(auto|cpu|cuda|cuda:[0-9]+)$")]
+    private static partial Regex DevicePattern();
+
+    /// <summary>The multiples of <paramref name="multiple"/> either side of <paramref name="value"/>: "252 or 258".</summary>
+    static string RoundTo(int value, int multiple)
+    {
+        var below = value / multiple * multiple;
+        return below <= 0 ? $"{multiple}" : $"{below} or {below + multiple}";
+    }
+
+    static int LargestDivisorAtMost(int n, int limit) => Enumerable.Range(1, Math.Max(1, Math.Min(n, limit))).Last(k => n % k == 0);
+
+    static string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Throws the first failed check as "source: sentence.".</summary>
+    sealed class Checker(string source)
+    {
+        public void That(bool ok, string message)
+        {
+            if (!ok) throw new UsageException($"{source}: {message}.");
+        }
+
+        public void AtLeast(int value, int min, string key, string hint) =>
+            That(value >= min, $"'{key}' must be at least {min}, got {value}; {hint}");
+
+        public void AtLeast(double value, double min, string key, string hint) =>
+            That(value >= min, $"'{key}' must be at least {F(min)}, got {F(value)}; {hint}");
+
+        public void Positive(double value, string key, string hint) =>
+            That(value > 0, $"'{key}' must be more than 0, got {F(value)}; {hint}");
+    }
+}

@@ -1,0 +1,108 @@
+using Jepa.Config;
+
+namespace Jepa.Tests.Config;
+
+public sealed class ConfigValidatorTests
+{
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        ConfigValidator.Validate(new JepaConfig(), "defaults");
+    }
+
+    // Each row: the key the message must name, then the --set values that break it.
+    [Theory]
+    [InlineData("name", "name=")]
+    [InlineData("name", "name=a/b")]
+    [InlineData("data.train", "data.train=")]
+    [InlineData("data.val", "data.val= ")]
+    [InlineData("data.frames", "data.frames=0")]
+    [InlineData("data.fps", "data.fps=0")]
+    [InlineData("data.fps", "data.fps=-8")]
+    [InlineData("data.size", "data.size=0")]
+    [InlineData("data.size", "data.size=60")]
+    [InlineData("data.workers", "data.workers=-1")]
+    [InlineData("data.cache_mb", "data.cache_mb=-1")]
+    [InlineData("model.preset", "model.preset=huge")]
+    [InlineData("model.dim", "model.dim=0")]
+    [InlineData("model.dim", "model.dim=98")]
+    [InlineData("model.depth", "model.depth=0")]
+    [InlineData("model.heads", "model.heads=0")]
+    [InlineData("model.heads", "model.heads=-2")]
+    [InlineData("model.predictor_dim", "model.predictor_dim=0")]
+    [InlineData("model.predictor_dim", "model.predictor_dim=90")]
+    [InlineData("model.predictor_depth", "model.predictor_depth=0")]
+    [InlineData("model.level2_depth", "model.level2_depth=0")]
+    [InlineData("model.stem_stride", "model.stem_stride=0")]
+    [InlineData("model.stem_stride", "model.stem_stride=12", "data.size=48")]
+    [InlineData("model.stem_stride", "model.stem_stride=16", "data.size=72")]
+    [InlineData("model.mlp_ratio", "model.mlp_ratio=0")]
+    [InlineData("model.horizon", "model.horizon=0")]
+    [InlineData("model.horizon", "model.horizon=8")]
+    [InlineData("model.chunk", "model.chunk=0")]
+    [InlineData("model.chunk", "model.chunk=3")]
+    [InlineData("model.level2_horizon", "model.chunk=8")]
+    [InlineData("model.level2_horizon", "model.chunk=4", "model.level2_horizon=2")]
+    [InlineData("model.level2_horizon", "model.level2_horizon=0")]
+    [InlineData("model.level2_pool", "model.level2_pool=0")]
+    [InlineData("model.level2_pool", "model.level2_pool=3")]
+    [InlineData("train.steps", "train.steps=0")]
+    [InlineData("train.steps", "train.steps=-5")]
+    [InlineData("train.batch_size", "train.batch_size=0")]
+    [InlineData("train.lr", "train.lr=0")]
+    [InlineData("train.lr", "train.lr=-0.001")]
+    [InlineData("train.min_lr", "train.min_lr=-1")]
+    [InlineData("train.min_lr", "train.min_lr=0.01")]
+    [InlineData("train.warmup_steps", "train.warmup_steps=-1")]
+    [InlineData("train.warmup_steps", "train.warmup_steps=600")]
+    [InlineData("train.weight_decay", "train.weight_decay=-0.1")]
+    [InlineData("train.weight_decay_end", "train.weight_decay_end=-0.1")]
+    [InlineData("train.ema_start", "train.ema_start=1.5")]
+    [InlineData("train.ema_start", "train.ema_start=-0.1")]
+    [InlineData("train.ema_end", "train.ema_end=1.01")]
+    [InlineData("train.ema_start", "train.ema_start=0.999", "train.ema_end=0.99")]
+    [InlineData("train.grad_clip", "train.grad_clip=-1")]
+    [InlineData("train.checkpoint_every", "train.checkpoint_every=0")]
+    [InlineData("train.device", "train.device=gpu")]
+    [InlineData("train.device", "train.device=cuda:")]
+    [InlineData("train.threads", "train.threads=-1")]
+    [InlineData("train.loss.level1", "train.loss.level1=-1")]
+    [InlineData("train.loss.level2", "train.loss.level2=-0.5")]
+    [InlineData("train.loss.variance", "train.loss.variance=-1")]
+    [InlineData("train.loss.covariance", "train.loss.covariance=-1")]
+    [InlineData("train.loss.level2", "train.loss.level1=0", "train.loss.level2=0")]
+    [InlineData("eval.clips", "eval.clips=0")]
+    [InlineData("eval.batch_size", "eval.batch_size=0")]
+    [InlineData("log.every", "log.every=0")]
+    public void Impossible_values_are_usage_errors_naming_the_key(string key, params string[] sets)
+    {
+        var e = Assert.Throws<UsageException>(() => ConfigLoader.Load(null, sets));
+        Assert.Contains($"'{key}'", e.Message);
+        Assert.StartsWith("--set: ", e.Message);
+        // One sentence: it ends once, and carries no line breaks.
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.EndsWith(".", e.Message);
+    }
+
+    [Theory]
+    [InlineData("train.device=cpu")]
+    [InlineData("train.device=cuda")]
+    [InlineData("train.device=cuda:3")]
+    [InlineData("train.warmup_steps=0")]
+    [InlineData("train.grad_clip=0")]
+    [InlineData("train.ema_start=1", "train.ema_end=1")]
+    [InlineData("model.preset=small", "data.size=64")]
+    [InlineData("model.dim=64", "model.heads=8", "model.predictor_dim=64")]
+    [InlineData("data.frames=16", "model.chunk=4", "model.level2_horizon=3")]
+    public void Edge_values_that_can_run_are_accepted(params string[] sets)
+    {
+        ConfigLoader.Load(null, sets);
+    }
+
+    [Fact]
+    public void A_preset_value_is_named_as_coming_from_the_preset()
+    {
+        var e = Assert.Throws<UsageException>(() => ConfigLoader.Load(null, ["model.heads=5"]));
+        Assert.Contains("'model.dim' (96, from preset tiny) must be divisible by 'model.heads' (5)", e.Message);
+    }
+}
