@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Jepa.Config;
+
+namespace Jepa.Cli;
+
+/// <summary>Options shared by commands, and the one place exceptions become exit codes.</summary>
+internal static class CliOptions
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Debug logging, and stack traces on errors.",
+        Recursive = true,
+    };
+
+    /// <summary>Exit codes: 0 success, 1 runtime failure, 2 bad usage or config, 130 interrupted.</summary>
+    public static async Task<int> Run(ParseResult parse, Func<CancellationToken, Task<int>> action, CancellationToken ct)
+    {
+        bool verbose = parse.GetValue(Verbose);
+        try
+        {
+            return await action(ct);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            if (verbose) Console.Error.WriteLine(e);
+            return 2;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("interrupted.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine("error: " + e.Message + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) Console.Error.WriteLine(e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Jepa.Config;
+using Jepa.Video;
+using Serilog;
+
+namespace Jepa.Data;
+
+/// <summary>A usable video and all its frames, decoded once at the training fps and size.</summary>
+public sealed record DecodedVideo(VideoEntry Entry, DecodedFrames Frames);
+
+/// <summary>A video that could not be used, and why (one line).</summary>
+public sealed record RejectedVideo(string Path, string Reason);
+
+/// <summary>
+/// The videos of one split, decoded whole, in parallel, and kept in memory: one ffmpeg process and one
+/// seek per video instead of one per clip. Bad videos are set aside with their reason, never fatal.
+/// </summary>
+public sealed class Corpus
+{
+    private Corpus(IReadOnlyList<DecodedVideo> videos, IReadOnlyList<RejectedVideo> rejected)
+    {
+        Videos = videos;
+        Rejected = rejected;
+    }
+
+    public IReadOnlyList<DecodedVideo> Videos { get; }
+    public IReadOnlyList<RejectedVideo> Rejected { get; }
+
+    /// <summary>Decoded frame count of each usable video, in the order of <see cref="Videos"/>.</summary>
+    public IReadOnlyList<int> FrameCounts => Videos.Select(v => v.Frames.Count).ToArray();
+
+    /// <summary>Decodes every video of <paramref name="spec"/> (folder, glob or manifest).</summary>
+    /// <param name="key">the config key the spec came from, for messages (e.g. data.train)</param>
+    public static async Task<Corpus> LoadAsync(string spec, string key, DataConfig data, ILogger log, CancellationToken ct)
+    {
+        IReadOnlyList<VideoEntry> entries;
+        try
+        {
+            entries = VideoList.Resolve(spec);
+        }
+        catch (UsageException e)
+        {
+            throw new UsageException($"{key}: {e.Message}", e);
+        }
+
+        int workers = data.Workers > 0 ? data.Workers : Math.Max(1, Environment.ProcessorCount);
+        var decoded = new DecodedVideo?[entries.Count];
+        var rejected = new RejectedVideo?[entries.Count];
+        long bytes = 0;
+        long budget = (long)data.CacheMb << 20;
+        await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct },
+            async (i, token) =>
+            {
+                var entry = entries[i];
+                try
+                {
+                    var frames = await FrameDecoder.DecodeAsync(entry.Path, 0, null, data.Fps, data.Size, token);
+                    if (frames.Count < data.Frames)
+                    {
+                        rejected[i] = new RejectedVideo(entry.Path, $"too short for one clip ({frames.Count} frames at {data.Fps} fps, a clip needs {data.Frames})");
+                        return;
+                    }
+                    if (Interlocked.Add(ref bytes, frames.Rgb.Length) > budget)
+                        throw new UsageException($"{key}: the decoded videos need more than data.cache_mb = {data.CacheMb} MiB of memory; raise data.cache_mb or use fewer or shorter videos (streaming decode for large corpora is not built yet).");
+                    decoded[i] = new DecodedVideo(entry, frames);
+                }
+                catch (VideoException e)
+                {
+                    rejected[i] = new RejectedVideo(entry.Path, e.Reason);
+                }
+            });
+
+        var corpus = new Corpus(decoded.OfType<DecodedVideo>().ToArray(), rejected.OfType<RejectedVideo>().ToArray());
+        foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
+        if (corpus.Videos.Count == 0)
+        {
+            var first = corpus.Rejected.Count > 0 ? $" (first: {corpus.Rejected[0].Path}: {corpus.Rejected[0].Reason})" : "";
+            throw new UsageException($"{key}: none of the {entries.Count} videos in '{spec}' is usable{first}; check the files with ffprobe or point {key} at other videos.");
+        }
+        return corpus;
+    }
+}

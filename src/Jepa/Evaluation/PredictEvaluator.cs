@@ -1,0 +1,77 @@
+using Jepa.Data;
+using Jepa.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Jepa.Evaluation;
+
+/// <summary>
+/// "Does the model know more than *nothing moves*?" For each level and horizon: L1 of the prediction
+/// against the target embedding, and of the persistence baseline (the target of the last seen step).
+/// Plus effective rank and mean per-dimension std of each level's online embeddings.
+/// </summary>
+public static class PredictEvaluator
+{
+    // Rows kept for the SVD of each level: enough for a stable rank of a few hundred dims, cheap on CPU.
+    private const int MaxRowsForRank = 8192;
+
+    public static PredictReport Evaluate(HJepa model, Corpus corpus, IReadOnlyList<ClipRef> clips, int batchSize, long step, Device device)
+    {
+        model.eval();
+        int frames = model.Frames, size = model.Size;
+        int levels = 2;
+        var horizons = new[] { model.Spec.Horizon, model.Spec.Level2Horizon };
+        var modelSum = new double[levels][];
+        var persistSum = new double[levels][];
+        for (int l = 0; l < levels; l++)
+        {
+            modelSum[l] = new double[horizons[l]];
+            persistSum[l] = new double[horizons[l]];
+        }
+        var embeddings = new List<Tensor>[] { [], [] };
+        int batches = (clips.Count + batchSize - 1) / batchSize;
+
+        using (no_grad())
+        {
+            for (int start = 0; start < clips.Count; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                int b = Math.Min(batchSize, clips.Count - start);
+                var bytes = new byte[b * frames * size * size * 3];
+                for (int i = 0; i < b; i++) BatchLoader.CopyClip(corpus, clips[start + i], frames, bytes, i);
+                var output = model.Forward(ClipTensors.ToInput(bytes, b, frames, size, device));
+                for (int l = 0; l < levels; l++)
+                {
+                    var level = output.Levels[l];
+                    for (int k = 1; k <= horizons[l]; k++)
+                    {
+                        // Sums weighted by batch size, so the mean is over clips whatever the last batch's size.
+                        modelSum[l][k - 1] += b * nn.functional.l1_loss(level.Predictions[k - 1], level.TargetFor(k)).item<float>();
+                        persistSum[l][k - 1] += b * nn.functional.l1_loss(level.PersistenceFor(k), level.TargetFor(k)).item<float>();
+                    }
+                    // An even share of rows from every batch, strided, so all clips count in the rank.
+                    var flat = level.Online.reshape(-1, level.Online.shape[^1]);
+                    long share = Math.Max(1, MaxRowsForRank / batches);
+                    long stride = Math.Max(1, (flat.shape[0] + share - 1) / share);
+                    embeddings[l].Add(flat.slice(0, 0, flat.shape[0], stride).cpu().DetachFromDisposeScope());
+                }
+            }
+        }
+
+        var predict = new List<PredictRow>();
+        var collapse = new List<CollapseRow>();
+        for (int l = 0; l < levels; l++)
+        {
+            for (int k = 1; k <= horizons[l]; k++)
+            {
+                double m = modelSum[l][k - 1] / clips.Count, p = persistSum[l][k - 1] / clips.Count;
+                predict.Add(new PredictRow(l + 1, k, m, p, p > 0 ? m / p : double.NaN));
+            }
+            using var all = cat(embeddings[l], 0);
+            collapse.Add(new CollapseRow(l + 1, (int)all.shape[1], EmbeddingStats.EffectiveRank(all), EmbeddingStats.MeanStd(all)));
+            foreach (var e in embeddings[l]) e.Dispose();
+        }
+        model.train();
+        return new PredictReport(new PredictSection(predict), new CollapseSection(collapse), clips.Count, step);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Jepa.Evaluation;
+
+/// <summary>One level and horizon: the model's error, persistence's error, and their ratio (&lt; 1 is learning).</summary>
+public sealed record PredictRow(
+    [property: JsonPropertyName("level")] int Level,
+    [property: JsonPropertyName("horizon")] int Horizon,
+    [property: JsonPropertyName("model_l1")] double ModelL1,
+    [property: JsonPropertyName("persistence_l1")] double PersistenceL1,
+    [property: JsonPropertyName("ratio")] double Ratio);
+
+/// <summary>Collapse measures of one level's online embeddings.</summary>
+public sealed record CollapseRow(
+    [property: JsonPropertyName("level")] int Level,
+    [property: JsonPropertyName("dim")] int Dim,
+    [property: JsonPropertyName("effective_rank")] double EffectiveRank,
+    [property: JsonPropertyName("mean_std")] double MeanStd);
+
+public sealed record PredictSection([property: JsonPropertyName("levels")] IReadOnlyList<PredictRow> Levels);
+
+public sealed record CollapseSection([property: JsonPropertyName("levels")] IReadOnlyList<CollapseRow> Levels);
+
+/// <summary>The result of eval --task predict; both sections go into eval/report.json.</summary>
+public sealed record PredictReport(
+    [property: JsonPropertyName("predict")] PredictSection Predict,
+    [property: JsonPropertyName("collapse")] CollapseSection Collapse,
+    [property: JsonPropertyName("clips")] int Clips,
+    [property: JsonPropertyName("step")] long Step);

@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Jepa.Models;
+
+/// <summary>Pre-norm transformer block: x + attn(LN(x)), then x + MLP(LN(x)).</summary>
+/// <remarks>Written here because TorchSharp's nn.TransformerEncoder is post-norm and sequence-first.</remarks>
+public sealed class Block : nn.Module
+{
+    private readonly LayerNorm norm1;
+    private readonly Attention attn;
+    private readonly LayerNorm norm2;
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+
+    public Block(int dim, int heads, double mlpRatio) : base(nameof(Block))
+    {
+        int hidden = (int)Math.Round(dim * mlpRatio);
+        norm1 = nn.LayerNorm(dim);
+        attn = new Attention(dim, heads);
+        norm2 = nn.LayerNorm(dim);
+        fc1 = nn.Linear(dim, hidden);
+        fc2 = nn.Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, N, D]</param>
+    /// <param name="mask">additive attention mask [N, N] or null</param>
+    /// <returns>[B, N, D]</returns>
+    public Tensor Forward(Tensor x, Tensor? mask)
+    {
+        x = x + attn.Forward(norm1.forward(x), mask);
+        return x + fc2.forward(nn.functional.gelu(fc1.forward(norm2.forward(x))));
+    }
+}

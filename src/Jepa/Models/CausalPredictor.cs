@@ -1,0 +1,85 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Jepa.Models;
+
+/// <summary>
+/// Frame-causal transformer over the tokens of steps 1..T: every token of step t attends to the tokens
+/// of steps ≤ t only. One zero-initialised output head per horizon k gives the CHANGE of each token's
+/// embedding from step t to step t+k; the caller adds it to the target embedding of step t, so training
+/// starts exactly at the persistence baseline and only improves (ARCHITECTURE.md, "predict the change").
+/// </summary>
+public sealed class CausalPredictor : nn.Module
+{
+    private readonly Linear inProj;
+    private readonly Parameter timePos;
+    private readonly Parameter spacePos;
+    private readonly ModuleList<Block> blocks;
+    private readonly LayerNorm norm;
+    private readonly ModuleList<Linear> heads;
+    private readonly int steps;
+    private readonly int tokens;
+    private Tensor? mask;
+
+    public CausalPredictor(int steps, int tokens, int inDim, int dim, int depth, int heads, double mlpRatio, int horizons)
+        : base(nameof(CausalPredictor))
+    {
+        this.steps = steps;
+        this.tokens = tokens;
+        inProj = nn.Linear(inDim, dim);
+        timePos = nn.Parameter(nn.init.trunc_normal_(empty(1, steps, 1, dim), std: 0.02));
+        spacePos = nn.Parameter(nn.init.trunc_normal_(empty(1, 1, tokens, dim), std: 0.02));
+        blocks = new ModuleList<Block>(Enumerable.Range(0, depth).Select(_ => new Block(dim, heads, mlpRatio)).ToArray());
+        norm = nn.LayerNorm(dim);
+        var outHeads = new Linear[horizons];
+        for (int k = 0; k < horizons; k++)
+        {
+            outHeads[k] = nn.Linear(dim, inDim);
+            using (no_grad())
+            {
+                outHeads[k].weight!.zero_();
+                outHeads[k].bias!.zero_();
+            }
+        }
+        this.heads = new ModuleList<Linear>(outHeads);
+        RegisterComponents();
+    }
+
+    /// <summary>Number of horizons k = 1..Horizons this predictor was built for.</summary>
+    public int Horizons => heads.Count;
+
+    /// <param name="context">[B, T, N, Din], T ≤ the steps it was built for</param>
+    /// <returns>per horizon k (index k-1): predicted change [B, T, N, Din] from step t to step t+k</returns>
+    public Tensor[] Forward(Tensor context)
+    {
+        long b = context.shape[0], t = context.shape[1], n = context.shape[2];
+        if (t > steps || n != tokens) throw new ArgumentException($"predictor built for {steps}×{tokens} tokens, got {t}×{n}");
+        var x = inProj.forward(context) + timePos.narrow(1, 0, t) + spacePos; // [B, T, N, Dp]
+        x = x.reshape(b, t * n, x.shape[3]);
+        var m = CausalMask((int)t, (int)n, context.device);
+        foreach (var block in blocks) x = block.Forward(x, m);
+        x = norm.forward(x);
+        var outputs = new Tensor[heads.Count];
+        for (int k = 0; k < heads.Count; k++) outputs[k] = heads[k].forward(x).reshape(b, t, n, context.shape[3]);
+        return outputs;
+    }
+
+    /// <summary>Additive mask [T·N, T·N]: 0 where the key's step ≤ the query's step, -inf elsewhere.</summary>
+    public static Tensor BuildCausalMask(int t, int n, Device device)
+    {
+        var step = arange(t, device: device).repeat_interleave(n); // [T·N]: step index of each token
+        var allowed = step.unsqueeze(1) >= step.unsqueeze(0);      // [query, key]
+        return zeros(t * n, t * n, device: device).masked_fill(allowed.logical_not(), float.NegativeInfinity);
+    }
+
+    private Tensor CausalMask(int t, int n, Device device)
+    {
+        if (mask is null || mask.shape[0] != t * n || mask.device != device)
+        {
+            mask?.Dispose();
+            mask = BuildCausalMask(t, n, device).DetachFromDisposeScope();
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Jepa.Models;
+
+/// <summary>
+/// Per-frame convolutional stem: log2(stride) stages of Conv(3×3, stride 2) + GroupNorm + GELU, widening
+/// to <c>dim</c>, then a 1×1 projection. Convolutions exploit the local structure of pixels and do not cut
+/// the image into squares; the transformer above works on the resulting tokens.
+/// </summary>
+public sealed class ConvStem : nn.Module
+{
+    private readonly Sequential stages;
+    private readonly Conv2d project;
+    private readonly int dim;
+
+    public ConvStem(int dim, int stride) : base(nameof(ConvStem))
+    {
+        int stageCount = (int)Math.Round(Math.Log2(stride));
+        if (stageCount < 1 || 1 << stageCount != stride) throw new ArgumentException($"stem stride {stride} is not a power of two ≥ 2");
+        this.dim = dim;
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        long inChannels = 3;
+        for (int s = 0; s < stageCount; s++)
+        {
+            // Channels double each stage and reach dim at the last: dim/4 → dim/2 → dim for three stages.
+            long outChannels = Math.Max(16, dim >> (stageCount - 1 - s));
+            layers.Add(($"conv{s}", nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 2, padding: 1)));
+            var norm = nn.GroupNorm(Math.Min(8, outChannels / 4), outChannels);
+            using (no_grad())
+            {
+                // TorchSharp 0.107's GroupNorm can leave its affine parameters uninitialised (NaN seen here).
+                norm.weight!.fill_(1);
+                norm.bias!.zero_();
+            }
+            layers.Add(($"norm{s}", norm));
+            layers.Add(($"act{s}", nn.GELU()));
+            inChannels = outChannels;
+        }
+        stages = nn.Sequential(layers);
+        project = nn.Conv2d(inChannels, dim, kernel_size: 1);
+        RegisterComponents();
+    }
+
+    /// <param name="frames">[B, T, 3, H, W]</param>
+    /// <returns>tokens [B, T, N, D] with N = (H/stride)·(W/stride), row-major</returns>
+    public Tensor Forward(Tensor frames)
+    {
+        long b = frames.shape[0], t = frames.shape[1];
+        var x = frames.reshape(b * t, frames.shape[2], frames.shape[3], frames.shape[4]);
+        x = project.forward(stages.forward(x)); // [B·T, D, h, w]
+        long n = x.shape[2] * x.shape[3];
+        return x.reshape(b, t, dim, n).transpose(2, 3); // [B, T, N, D]
+    }
+}
