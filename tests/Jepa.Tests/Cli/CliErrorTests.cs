@@ -1,0 +1,74 @@
+namespace Jepa.Tests.Cli;
+
+public class CliErrorTests
+{
+    private static void AssertOneSentenceError(JepaProcess.Result r, int exitCode, string mustContain)
+    {
+        Assert.Equal(exitCode, r.ExitCode);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(mustContain, lines[0]);
+        Assert.DoesNotContain("   at ", r.Stderr); // no stack trace without --verbose
+    }
+
+    [Fact]
+    public void Train_with_a_missing_config_file_exits_2_with_one_sentence()
+    {
+        var dir = JepaProcess.TempDir("missing-config");
+        var r = JepaProcess.Run(dir, "train", "--config", "nope.yaml");
+        AssertOneSentenceError(r, 2, "nope.yaml");
+    }
+
+    [Fact]
+    public void Train_with_an_unknown_key_exits_2_naming_the_file_and_key()
+    {
+        var dir = JepaProcess.TempDir("unknown-key");
+        File.WriteAllText(Path.Combine(dir, "x.yaml"), "train:\n  stpes: 10\n");
+        var r = JepaProcess.Run(dir, "train", "--config", "x.yaml");
+        AssertOneSentenceError(r, 2, "train.stpes");
+        Assert.Contains("x.yaml", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "runs")), "a bad config must not create a run directory");
+    }
+
+    [Fact]
+    public void Train_with_a_bad_set_exits_2()
+    {
+        var dir = JepaProcess.TempDir("bad-set");
+        AssertOneSentenceError(JepaProcess.Run(dir, "train", "--set", "train.steps"), 2, "train.steps");
+        AssertOneSentenceError(JepaProcess.Run(dir, "train", "--set", "train.steps=abc"), 2, "train.steps");
+    }
+
+    [Fact]
+    public void Train_on_a_folder_without_videos_exits_2_naming_the_key()
+    {
+        var dir = JepaProcess.TempDir("no-videos");
+        Directory.CreateDirectory(Path.Combine(dir, "empty"));
+        var r = JepaProcess.Run(dir, "train", "--set", "data.train=empty", "--set", "train.steps=2", "--set", "train.warmup_steps=1");
+        AssertOneSentenceError(r, 2, "data.train");
+    }
+
+    [Fact]
+    public void Eval_of_a_missing_checkpoint_exits_2()
+    {
+        var dir = JepaProcess.TempDir("missing-ckpt");
+        AssertOneSentenceError(JepaProcess.Run(dir, "eval", "--checkpoint", "none.ckpt"), 2, "none.ckpt");
+    }
+
+    [Fact]
+    public void Eval_of_a_file_that_is_not_a_checkpoint_exits_2()
+    {
+        var dir = JepaProcess.TempDir("bad-ckpt");
+        File.WriteAllText(Path.Combine(dir, "bad.ckpt"), "hello");
+        AssertOneSentenceError(JepaProcess.Run(dir, "eval", "--checkpoint", "bad.ckpt"), 2, "bad.ckpt");
+    }
+
+    [Fact]
+    public void Doctor_reports_ffmpeg_and_torch_and_exits_0()
+    {
+        var r = JepaProcess.Run(AppContext.BaseDirectory, "doctor");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("ffmpeg", r.Stdout);
+        Assert.Contains("2.10", r.Stdout);
+    }
+}
