@@ -38,6 +38,8 @@ public static partial class ConfigValidator
         check.AtLeast(d.Size, 1, "data.size", "it is the side of the square frames in pixels");
         check.AtLeast(d.Workers, 0, "data.workers", "0 picks the number of decode workers from the cores");
         check.AtLeast(d.CacheMb, 0, "data.cache_mb", "0 turns the decoded-video cache off");
+        check.That(d.CropScaleMin > 0 && d.CropScaleMin <= 1,
+            $"'data.crop_scale_min' must be in (0, 1], got {F(d.CropScaleMin)}; it is the smallest crop area as a share of the frame, 1 turns cropping off");
     }
 
     static void ValidateModel(JepaConfig c, Checker check)

@@ -46,6 +46,9 @@ public sealed record DataConfig
 
     /// <summary>Random horizontal flips (never vertical: an upside-down clip makes antigravity plausible).</summary>
     public bool Hflip { get; init; } = true;
+
+    /// <summary>Random resized crop: smallest crop area as a share of the frame (V-JEPA: 0.3); 1 turns it off.</summary>
+    public double CropScaleMin { get; init; } = 0.5;
 }
 
 /// <summary>The hierarchical JEPA. Null sizes come from <see cref="Preset"/>.</summary>

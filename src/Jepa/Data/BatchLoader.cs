@@ -10,16 +10,16 @@ namespace Jepa.Data;
 /// </summary>
 public sealed class BatchLoader : IDisposable
 {
-    private readonly Channel<byte[]> queue;
+    private readonly Channel<(byte[] Batch, ClipRef[] Clips)> queue;
     private readonly CancellationTokenSource stop = new();
     private readonly Task producer;
 
-    public BatchLoader(Corpus corpus, int batchSize, int frames, bool flips, int seed, long firstStep, int capacity = 4)
+    public BatchLoader(Corpus corpus, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int capacity = 4)
     {
         BatchSize = batchSize;
         Frames = frames;
         Size = corpus.Videos[0].Frames.Size;
-        queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        queue = Channel.CreateBounded<(byte[], ClipRef[])>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
         var counts = corpus.FrameCounts;
         producer = Task.Run(async () =>
         {
@@ -28,9 +28,13 @@ public sealed class BatchLoader : IDisposable
                 for (long step = firstStep; !stop.IsCancellationRequested; step++)
                 {
                     var batch = new byte[batchSize * frames * Size * Size * 3];
+                    var clips = new ClipRef[batchSize];
                     for (int slot = 0; slot < batchSize; slot++)
-                        CopyClip(corpus, ClipSampler.Sample(seed, step, slot, counts, frames, flips), frames, batch, slot);
-                    await queue.Writer.WriteAsync(batch, stop.Token);
+                    {
+                        clips[slot] = ClipSampler.Sample(seed, step, slot, counts, frames, flips, cropScaleMin);
+                        CopyClip(corpus, clips[slot], frames, batch, slot);
+                    }
+                    await queue.Writer.WriteAsync((batch, clips), stop.Token);
                 }
             }
             catch (OperationCanceledException)
@@ -48,35 +52,21 @@ public sealed class BatchLoader : IDisposable
     public int Frames { get; }
     public int Size { get; }
 
-    /// <summary>The next batch, and the seconds the caller waited for it.</summary>
-    public (byte[] Batch, double WaitSeconds) Next(CancellationToken ct)
+    /// <summary>The next batch with the view of each clip (crop, flip), and the seconds the caller waited for it.</summary>
+    public (byte[] Batch, ClipRef[] Clips, double WaitSeconds) Next(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        if (!queue.Reader.TryRead(out var batch))
-            batch = queue.Reader.ReadAsync(ct).AsTask().GetAwaiter().GetResult();
-        return (batch, clock.Elapsed.TotalSeconds);
+        if (!queue.Reader.TryRead(out var item))
+            item = queue.Reader.ReadAsync(ct).AsTask().GetAwaiter().GetResult();
+        return (item.Batch, item.Clips, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Copies <paramref name="frames"/> frames of one clip into slot <paramref name="slot"/> of a batch, mirrored if asked.</summary>
+    /// <summary>Copies <paramref name="frames"/> frames of one clip into slot <paramref name="slot"/> of a batch, as decoded (the view is applied on tensors).</summary>
     public static void CopyClip(Corpus corpus, ClipRef clip, int frames, byte[] batch, int slot)
     {
         var video = corpus.Videos[clip.Video].Frames;
         int frameBytes = video.FrameBytes;
-        var source = video.Rgb.AsSpan(clip.Start * frameBytes, frames * frameBytes);
-        var target = batch.AsSpan(slot * frames * frameBytes, frames * frameBytes);
-        if (!clip.Flip)
-        {
-            source.CopyTo(target);
-            return;
-        }
-        int size = video.Size;
-        for (int row = 0; row < frames * size; row++)
-        {
-            var src = source.Slice(row * size * 3, size * 3);
-            var dst = target.Slice(row * size * 3, size * 3);
-            for (int x = 0; x < size; x++)
-                src.Slice(x * 3, 3).CopyTo(dst.Slice((size - 1 - x) * 3, 3));
-        }
+        video.Rgb.AsSpan(clip.Start * frameBytes, frames * frameBytes).CopyTo(batch.AsSpan(slot * frames * frameBytes, frames * frameBytes));
     }
 
     public void Dispose()

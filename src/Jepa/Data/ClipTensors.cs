@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Jepa.Data;
 
-/// <summary>uint8 clips as the model's input: float, channels first, normalised.</summary>
+/// <summary>uint8 clips as the model's input: float, channels first, normalised, with each clip's crop and flip.</summary>
 public static class ClipTensors
 {
     // ImageNet statistics, as V-JEPA and most video encoders use.
@@ -10,13 +10,37 @@ public static class ClipTensors
     private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
     /// <param name="batch">[B, T, S, S, 3] uint8, row-major</param>
+    /// <param name="clips">the view of each clip (crop box, flip); null or identity views skip resampling</param>
     /// <returns>[B, T, 3, S, S] float32 on <paramref name="device"/></returns>
-    public static Tensor ToInput(byte[] batch, int batchSize, int frames, int size, Device device)
+    public static Tensor ToInput(byte[] batch, int batchSize, int frames, int size, Device device, IReadOnlyList<ClipRef>? clips = null)
     {
         var x = tensor(batch, [batchSize, frames, size, size, 3], dtype: ScalarType.Byte).to(device); // uint8 travels, 4× fewer bytes
         var f = x.permute(0, 1, 4, 2, 3).to_type(ScalarType.Float32).div_(255f);
+        if (clips is not null && clips.Any(c => !c.IsIdentity)) f = View(f, clips);
         var mean = tensor(Mean, device: device).view(1, 1, 3, 1, 1);
         var std = tensor(Std, device: device).view(1, 1, 3, 1, 1);
         return f.sub_(mean).div_(std).contiguous();
+    }
+
+    /// <summary>Crop and mirror every clip with one affine resampling (bilinear), the same box for all its frames.</summary>
+    /// <param name="f">[B, T, 3, S, S]</param>
+    private static Tensor View(Tensor f, IReadOnlyList<ClipRef> clips)
+    {
+        long b = f.shape[0], t = f.shape[1], s = f.shape[3];
+        // affine_grid maps output coordinates in [-1, 1] to input coordinates: x_in = sx·u + tx.
+        var theta = new float[b * 6];
+        for (int i = 0; i < b; i++)
+        {
+            var c = clips[i];
+            theta[i * 6 + 0] = c.Flip ? -c.CropW : c.CropW;
+            theta[i * 6 + 2] = 2 * c.CropX - 1;
+            theta[i * 6 + 4] = c.CropH;
+            theta[i * 6 + 5] = 2 * c.CropY - 1;
+        }
+        var th = tensor(theta, [b, 1, 2, 3], device: f.device).expand(b, t, 2, 3).reshape(b * t, 2, 3);
+        var frames = f.reshape(b * t, 3, s, s);
+        var grid = nn.functional.affine_grid(th, [b * t, 3, s, s], align_corners: false);
+        var resampled = nn.functional.grid_sample(frames, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+        return resampled.reshape(b, t, 3, s, s);
     }
 }

@@ -36,7 +36,7 @@ public static class Trainer
         var corpus = await Corpus.LoadAsync(config.Data.Train, "data.train", config.Data, log, ct);
         log.Information("Decoded {Count} training videos ({Frames} frames at {Fps} fps, {Size} px) in {Seconds:F1} s; {Bad} skipped",
             corpus.Videos.Count, corpus.FrameCounts.Sum(), config.Data.Fps, config.Data.Size, clock.Elapsed.TotalSeconds, corpus.Rejected.Count);
-        using var loader = new BatchLoader(corpus, t.BatchSize, config.Data.Frames, config.Data.Hflip, config.Seed, firstStep: 0);
+        using var loader = new BatchLoader(corpus, t.BatchSize, config.Data.Frames, config.Data.Hflip, config.Data.CropScaleMin, config.Seed, firstStep: 0);
 
         // Step 2: model and optimiser.
         var spec = Presets.Resolve(config.Model);
@@ -65,9 +65,9 @@ public static class Trainer
             Optimizers.SetSchedule(optimizer, lr, wd);
 
             // Step 4: the batch: uint8 from the queue, then float and normalised on the device.
-            var (bytes, wait) = loader.Next(ct);
+            var (bytes, views, wait) = loader.Next(ct);
             waited += wait;
-            var clips = ClipTensors.ToInput(bytes, t.BatchSize, config.Data.Frames, config.Data.Size, device); // [B, T, 3, S, S]
+            var clips = ClipTensors.ToInput(bytes, t.BatchSize, config.Data.Frames, config.Data.Size, device, views); // [B, T, 3, S, S]
 
             // Step 5: forward both levels, loss against the stop-gradient EMA targets.
             var output = model.Forward(clips);

@@ -23,6 +23,8 @@ public sealed class ConfigValidatorTests
     [InlineData("data.size", "data.size=60")]
     [InlineData("data.workers", "data.workers=-1")]
     [InlineData("data.cache_mb", "data.cache_mb=-1")]
+    [InlineData("data.crop_scale_min", "data.crop_scale_min=0")]
+    [InlineData("data.crop_scale_min", "data.crop_scale_min=1.5")]
     [InlineData("model.preset", "model.preset=huge")]
     [InlineData("model.dim", "model.dim=0")]
     [InlineData("model.dim", "model.dim=98")]

@@ -37,3 +37,52 @@ public class ClipSamplerTests
         Assert.True(same < 40, $"{same} of 200 clips identical across seeds");
     }
 }
+
+public class ClipViewTests
+{
+    [Fact]
+    public void Crop_boxes_stay_inside_the_frame_with_the_requested_area()
+    {
+        int[] counts = [40];
+        for (int i = 0; i < 2000; i++)
+        {
+            var c = ClipSampler.Sample(5, i, 0, counts, 8, true, cropScaleMin: 0.5);
+            Assert.InRange(c.CropW * c.CropH, 0.5f * 0.75f, 1.0001f); // area may shrink where the aspect clips at 1
+            Assert.InRange(c.CropX - c.CropW / 2, -1e-5f, 1f);
+            Assert.InRange(c.CropX + c.CropW / 2, 0f, 1.00001f);
+            Assert.InRange(c.CropY - c.CropH / 2, -1e-5f, 1f);
+            Assert.InRange(c.CropY + c.CropH / 2, 0f, 1.00001f);
+        }
+    }
+
+    [Fact]
+    public void A_flip_mirrors_the_frame_and_an_identity_view_changes_nothing()
+    {
+        // One 4×4 clip of one frame whose red channel is the column index.
+        const int s = 4;
+        var bytes = new byte[s * s * 3];
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+                bytes[(y * s + x) * 3] = (byte)(x * 60);
+        var cpu = TorchSharp.torch.CPU;
+        var plain = ClipTensors.ToInput(bytes, 1, 1, s, cpu, [new ClipRef(0, 0)]);
+        var none = ClipTensors.ToInput(bytes, 1, 1, s, cpu);
+        Assert.True(plain.allclose(none));
+        var flipped = ClipTensors.ToInput(bytes, 1, 1, s, cpu, [new ClipRef(0, 0, Flip: true)]);
+        Assert.True(flipped.allclose(plain.flip(4), rtol: 0, atol: 1e-5));
+    }
+
+    [Fact]
+    public void A_crop_of_the_left_half_magnifies_the_left_half()
+    {
+        const int s = 8;
+        var bytes = new byte[s * s * 3];
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+                bytes[(y * s + x) * 3] = (byte)(x < s / 2 ? 200 : 0);
+        var left = ClipTensors.ToInput(bytes, 1, 1, s, TorchSharp.torch.CPU, [new ClipRef(0, 0, CropW: 0.5f, CropX: 0.25f)]);
+        var red = left[0, 0, 0];
+        // Every pixel of the view comes from the bright half.
+        Assert.True(red.min().item<float>() > 0);
+    }
+}
