@@ -11,4 +11,15 @@ root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
-return await root.Parse(args).InvokeAsync();
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Bad usage is exit 2 with one sentence, like a bad config (ARCHITECTURE.md, exit codes).
+    var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+    var help = parse.CommandResult.Command == root ? "jepa --help" : $"jepa {parse.CommandResult.Command.Name} --help";
+    Console.Error.WriteLine($"error: {error.Message.TrimEnd('.')}; see '{help}'.");
+    return 2;
+}
+// Ctrl+C and SIGTERM cancel the action's token; give the step in flight and the checkpoint time to finish.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

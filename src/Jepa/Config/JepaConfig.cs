@@ -97,7 +97,7 @@ public sealed record ModelConfig
 /// <summary>Optimisation, schedules and checkpoints.</summary>
 public sealed record TrainConfig
 {
-    public int Steps { get; init; } = 600;
+    public int Steps { get; init; } = 1000;
     public int BatchSize { get; init; } = 16;
 
     /// <summary>Peak learning rate after warmup; cosine decay to <see cref="MinLr"/>.</summary>
@@ -116,7 +116,7 @@ public sealed record TrainConfig
     /// <summary>Gradient-norm clip; 0 turns it off.</summary>
     public double GradClip { get; init; } = 1.0;
 
-    public int CheckpointEvery { get; init; } = 200;
+    public int CheckpointEvery { get; init; } = 500;
 
     /// <summary>cpu | cuda | cuda:N | auto.</summary>
     public string Device { get; init; } = "auto";
@@ -152,5 +152,5 @@ public sealed record EvalConfig
 public sealed record LogConfig
 {
     /// <summary>Steps between lines of metrics.jsonl and the console.</summary>
-    public int Every { get; init; } = 10;
+    public int Every { get; init; } = 50;
 }

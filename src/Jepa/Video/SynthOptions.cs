@@ -3,8 +3,8 @@ namespace Jepa.Video;
 /// <summary>What <see cref="SynthBouncing.Generate"/> renders: how many videos, how long, how large.</summary>
 public sealed record SynthOptions
 {
-    /// <summary>Videos written to <c>train/</c>.</summary>
-    public int TrainCount { get; init; } = 48;
+    /// <summary>Videos written to <c>train/</c>. 192: with 48 the quickstart model memorised the videos (level-2 ratio 0.96 on held-out clips against 0.79).</summary>
+    public int TrainCount { get; init; } = 192;
 
     /// <summary>Videos written to <c>val/</c>.</summary>
     public int ValCount { get; init; } = 16;

@@ -72,3 +72,20 @@ public class CliErrorTests
         Assert.Contains("2.10", r.Stdout);
     }
 }
+
+public class CliUsageTests
+{
+    [Fact]
+    public void An_unknown_option_or_command_exits_2_with_one_sentence()
+    {
+        var dir = JepaProcess.TempDir("usage");
+        foreach (var args in new[] { new[] { "train", "--bogus" }, new[] { "frobnicate" } })
+        {
+            var r = JepaProcess.Run(dir, args);
+            Assert.Equal(2, r.ExitCode);
+            var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: ", line);
+            Assert.Contains("--help", line);
+        }
+    }
+}

@@ -5,7 +5,7 @@ namespace Jepa.Tests.Config;
 public sealed class PresetsTests
 {
     [Theory]
-    [InlineData("tiny", 96, 2, 4, 96, 2, 1, 8)]
+    [InlineData("tiny", 96, 2, 4, 96, 2, 1, 16)]
     [InlineData("small", 192, 4, 6, 192, 4, 2, 16)]
     [InlineData("base", 384, 8, 6, 288, 6, 3, 16)]
     [InlineData("large", 768, 12, 12, 384, 8, 4, 16)]
