@@ -16,7 +16,7 @@ public sealed class ConfigLoaderTests : IClassFixture<TempDir>
         var defaults = new JepaConfig();
         var yaml = ConfigLoader.ToYaml(defaults);
         Assert.Equal(defaults, ConfigLoader.FromYaml(yaml, "round-trip"));
-        Assert.Contains("checkpoint_every: 200", yaml);
+        Assert.Contains("checkpoint_every: 500", yaml);
         Assert.Contains("batch_size: 16", yaml);
         Assert.Contains("cache_mb: 1024", yaml);
         Assert.Contains("level2_horizon: 1", yaml);
@@ -84,7 +84,7 @@ public sealed class ConfigLoaderTests : IClassFixture<TempDir>
     [InlineData("train.frames=5", "did you mean 'data.frames'?")]
     [InlineData("train.zzzzzz=5", "the keys here are train.steps, train.batch_size")]
     [InlineData("foo=5", "unknown key 'foo'; the keys here are name, seed, data")]
-    [InlineData("train.steps=abc", "'train.steps' must be a whole number such as 600, got 'abc'")]
+    [InlineData("train.steps=abc", "'train.steps' must be a whole number such as 1000, got 'abc'")]
     [InlineData("train.lr=fast", "'train.lr' must be a number")]
     [InlineData("data.hflip=maybe", "'data.hflip' must be true or false")]
     [InlineData("train.steps", "needs the form key=value")]
@@ -107,11 +107,11 @@ public sealed class ConfigLoaderTests : IClassFixture<TempDir>
     }
 
     [Theory]
-    [InlineData("train:\n  steps: abc\n", "line 2: 'train.steps' must be a whole number such as 600, got 'abc'")]
+    [InlineData("train:\n  steps: abc\n", "line 2: 'train.steps' must be a whole number such as 1000, got 'abc'")]
     [InlineData("train:\n  steps: 5.5\n", "'train.steps' must be a whole number")]
-    [InlineData("train:\n  steps:\n", "'train.steps' must be a whole number such as 600, got nothing")]
+    [InlineData("train:\n  steps:\n", "'train.steps' must be a whole number such as 1000, got nothing")]
     [InlineData("train: 5\n", "line 1: 'train' is a section, not a value")]
-    [InlineData("train:\n  steps: [1, 2]\n", "'train.steps' must be a whole number such as 600, not a list")]
+    [InlineData("train:\n  steps: [1, 2]\n", "'train.steps' must be a whole number such as 1000, not a list")]
     [InlineData("data:\n  train:\n", "'data.train' must be text")]
     [InlineData("- a\n- b\n", "must be a mapping of keys")]
     [InlineData("train:\n  steps: 5\n train: x\n", "YAML syntax error")]

@@ -56,7 +56,7 @@ public sealed class ConfigValidatorTests
     [InlineData("train.min_lr", "train.min_lr=-1")]
     [InlineData("train.min_lr", "train.min_lr=0.01")]
     [InlineData("train.warmup_steps", "train.warmup_steps=-1")]
-    [InlineData("train.warmup_steps", "train.warmup_steps=600")]
+    [InlineData("train.warmup_steps", "train.warmup_steps=1000")]
     [InlineData("train.weight_decay", "train.weight_decay=-0.1")]
     [InlineData("train.weight_decay_end", "train.weight_decay_end=-0.1")]
     [InlineData("train.ema_start", "train.ema_start=1.5")]
