@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Jepa.Cli;
 using Jepa.Cli.Commands;
 
@@ -21,5 +22,20 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"error: {error.Message.TrimEnd('.')}; see '{help}'.");
     return 2;
 }
-// Ctrl+C and SIGTERM cancel the action's token; give the step in flight and the checkpoint time to finish.
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });
+
+// Ctrl+C or SIGTERM (SLURM preemption with --signal=TERM@…) asks the command to stop: training finishes
+// the step in flight, writes latest.ckpt and exits 130. A second Ctrl+C ends the process at once.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (stop.IsCancellationRequested) return; // second press: let the runtime end the process
+    e.Cancel = true;
+    Console.Error.WriteLine("stopping after the current step (Ctrl+C again to stop at once)...");
+    stop.Cancel();
+};
+using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);

@@ -8,12 +8,19 @@ internal static class RunDirectory
     // What a run writes; --overwrite removes exactly these and nothing else the user put there.
     private static readonly string[] Artefacts = ["checkpoints", "eval", "metrics.jsonl", "train.log", "config.yaml"];
 
+    /// <summary>The run directory: --run-dir when given, else runs/&lt;name&gt;, as an absolute path.</summary>
+    public static string Resolve(string? requested, JepaConfig config) => Path.GetFullPath(requested ?? Path.Combine("runs", config.Name));
+
+    /// <summary>True when the folder holds something a run writes.</summary>
+    public static bool HoldsRun(string dir) => Artefacts.Any(a => File.Exists(Path.Combine(dir, a)) || Directory.Exists(Path.Combine(dir, a)));
+
+    /// <summary>The run directory for a fresh run: refused when it holds a run, unless overwriting.</summary>
     public static string Prepare(string? requested, JepaConfig config, bool overwrite)
     {
-        var dir = Path.GetFullPath(requested ?? Path.Combine("runs", config.Name));
-        bool used = Artefacts.Any(a => File.Exists(Path.Combine(dir, a)) || Directory.Exists(Path.Combine(dir, a)));
+        var dir = Resolve(requested, config);
+        bool used = HoldsRun(dir);
         if (used && !overwrite)
-            throw new UsageException($"run directory '{dir}' already holds a run; pass --overwrite to replace it, or --run-dir to train elsewhere.");
+            throw new UsageException($"run directory '{dir}' already holds a run; pass --resume auto to continue it, --overwrite to replace it, or --run-dir to train elsewhere.");
         if (used)
         {
             foreach (var a in Artefacts)

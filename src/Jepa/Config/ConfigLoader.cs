@@ -43,6 +43,20 @@ public static class ConfigLoader
         return config;
     }
 
+    /// <summary>
+    /// Like <see cref="Load(string?, IReadOnlyList{string})"/> with YAML text in place of a file (a config
+    /// embedded in a checkpoint, say), then each of <paramref name="sets"/>; validated.
+    /// </summary>
+    public static JepaConfig LoadText(string yaml, string sourceName, IReadOnlyList<string> sets)
+    {
+        var overrides = ConfigTree.Read(yaml, sourceName);
+        foreach (var set in sets) ConfigSets.Apply(overrides, set);
+        var source = sets.Count == 0 ? sourceName : $"{sourceName} with --set";
+        var config = Build(overrides, source);
+        ConfigValidator.Validate(config, source);
+        return config;
+    }
+
     /// <summary>Parses a config from YAML text (not validated); <paramref name="sourceName"/> names it in messages.</summary>
     /// <exception cref="UsageException">Bad YAML, unknown key or wrong type.</exception>
     public static JepaConfig FromYaml(string yaml, string sourceName) => Build(ConfigTree.Read(yaml, sourceName), sourceName);

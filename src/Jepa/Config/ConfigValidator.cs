@@ -87,6 +87,8 @@ public static partial class ConfigValidator
 
     static void ValidateTrain(TrainConfig t, Checker check)
     {
+        check.AtLeast(t.KeepCheckpoints, 1, "train.keep_checkpoints", "it is how many numbered checkpoints stay on disk besides latest.ckpt");
+        check.AtLeast(t.MaxBadSteps, 1, "train.max_bad_steps", "it is how many non-finite steps in a row are skipped before the run stops");
         check.AtLeast(t.Steps, 1, "train.steps", "it is the number of optimiser steps");
         check.AtLeast(t.BatchSize, 1, "train.batch_size", "it is the number of clips per step");
         check.Positive(t.Lr, "train.lr", "it is the peak learning rate, such as 0.001");

@@ -118,6 +118,12 @@ public sealed record TrainConfig
 
     public int CheckpointEvery { get; init; } = 500;
 
+    /// <summary>Numbered checkpoints kept besides latest.ckpt; older ones are deleted.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
+
+    /// <summary>Steps in a row with a non-finite loss or gradient (each skipped) before the run stops.</summary>
+    public int MaxBadSteps { get; init; } = 10;
+
     /// <summary>cpu | cuda | cuda:N | auto.</summary>
     public string Device { get; init; } = "auto";
 

@@ -9,16 +9,17 @@ using static TorchSharp.torch;
 namespace Jepa.Training;
 
 /// <summary>How a training run ended.</summary>
-public sealed record TrainResult(long Steps, string LatestCheckpoint, double LastLoss, bool Interrupted);
+public sealed record TrainResult(long Steps, string LatestCheckpoint, double LastLoss, bool Interrupted, long SkippedSteps);
 
 /// <summary>The training loop, top to bottom (STYLE.md #1).</summary>
 public static class Trainer
 {
     /// <summary>
-    /// Trains from scratch into <paramref name="runDir"/>: config.yaml, checkpoints/, metrics.jsonl.
-    /// On cancellation it finishes the current step, writes latest.ckpt and returns Interrupted.
+    /// Trains into <paramref name="runDir"/> (config.yaml, checkpoints/, metrics.jsonl), from scratch or
+    /// from <paramref name="resumeFrom"/>. On cancellation it finishes the step in flight, writes
+    /// latest.ckpt and returns Interrupted.
     /// </summary>
-    public static async Task<TrainResult> RunAsync(JepaConfig config, string runDir, ILogger log, CancellationToken ct)
+    public static async Task<TrainResult> RunAsync(JepaConfig config, string runDir, string? resumeFrom, ILogger log, CancellationToken ct)
     {
         // Step 0: the machine, the seed, the run directory.
         config = Presets.WithResolvedModel(config);
@@ -26,36 +27,45 @@ public static class Trainer
         var device = Devices.Resolve(t.Device);
         int threads = Devices.SetThreads(t.Threads);
         manual_seed(config.Seed);
-        var checkpoints = Path.Combine(runDir, "checkpoints");
-        Directory.CreateDirectory(checkpoints);
+        Directory.CreateDirectory(CheckpointFiles.Folder(runDir));
         await File.WriteAllTextAsync(Path.Combine(runDir, "config.yaml"), ConfigLoader.ToYaml(config), ct);
         log.Information("Device {Device}, {Threads} torch threads, run directory {RunDir}", device, threads, runDir);
 
-        // Step 1: data. Every training video decoded once into memory; a batch queue fills in the background.
+        // Step 1: model and optimiser, restored from a checkpoint when resuming.
+        var spec = Presets.Resolve(config.Model);
+        using var model = new HJepa(spec, config.Data.Size, config.Data.Frames);
+        model.to(device);
+        using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay);
+        long step = 0;
+        if (resumeFrom is not null)
+        {
+            var saved = Checkpoint.ReadHeader(resumeFrom);
+            if (Checkpoint.ArchitectureDifference(saved.Config, config) is { } diff)
+                throw new UsageException($"cannot resume from '{resumeFrom}': the model differs ({diff}); resume with the checkpoint's config or start a new run.");
+            step = Checkpoint.Restore(resumeFrom, model, optimizer).Step;
+            CheckpointFiles.TrimMetrics(Path.Combine(runDir, "metrics.jsonl"), step);
+            log.Information("Resumed from {Checkpoint} at step {Step}", resumeFrom, step);
+        }
+        long parameterCount = model.TrainableParameters().Sum(p => p.Param.numel());
+        log.Information("Model {Preset}: {Parameters:N0} trainable parameters, dim {Dim}, {Tokens} tokens per frame",
+            config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size));
+
+        // Step 2: data. Every training video decoded once into memory; a batch queue fills in the background.
         var clock = Stopwatch.StartNew();
         var corpus = await Corpus.LoadAsync(config.Data.Train, "data.train", config.Data, log, ct);
         log.Information("Decoded {Count} training videos ({Frames} frames at {Fps} fps, {Size} px) in {Seconds:F1} s; {Bad} skipped",
             corpus.Videos.Count, corpus.FrameCounts.Sum(), config.Data.Fps, config.Data.Size, clock.Elapsed.TotalSeconds, corpus.Rejected.Count);
-        using var loader = new BatchLoader(corpus, t.BatchSize, config.Data.Frames, config.Data.Hflip, config.Data.CropScaleMin, config.Seed, firstStep: 0);
-
-        // Step 2: model and optimiser.
-        var spec = Presets.Resolve(config.Model);
-        using var model = new HJepa(spec, config.Data.Size, config.Data.Frames);
-        model.to(device);
-        long parameterCount = model.TrainableParameters().Sum(p => p.Param.numel());
-        log.Information("Model {Preset}: {Parameters:N0} trainable parameters, dim {Dim}, {Tokens} tokens per frame",
-            config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size));
-        using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay);
+        using var loader = new BatchLoader(corpus, t.BatchSize, config.Data.Frames, config.Data.Hflip, config.Data.CropScaleMin, config.Seed, firstStep: step);
         using var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"));
 
-        var latest = Path.Combine(checkpoints, "latest.ckpt");
+        var latest = Path.Combine(CheckpointFiles.Folder(runDir), CheckpointFiles.Latest);
+        var lastGood = resumeFrom;
         var interval = Stopwatch.StartNew();
         double waited = 0, lastLoss = double.NaN;
-        int clipsSinceLog = 0;
-        long step = 0;
-        for (; step < t.Steps; step++)
+        int clipsSinceLog = 0, badInARow = 0;
+        long skipped = 0;
+        while (step < t.Steps && !ct.IsCancellationRequested)
         {
-            if (ct.IsCancellationRequested) break;
             using var scope = NewDisposeScope();
 
             // Step 3: schedules for this step.
@@ -64,36 +74,56 @@ public static class Trainer
             double ema = Schedules.EmaMomentum(t, step);
             Optimizers.SetSchedule(optimizer, lr, wd);
 
-            // Step 4: the batch: uint8 from the queue, then float and normalised on the device.
-            var (bytes, views, wait) = loader.Next(ct);
-            waited += wait;
+            // Step 4: the batch: uint8 from the queue, then float, cropped, flipped and normalised on the device.
+            byte[] bytes;
+            ClipRef[] views;
+            try
+            {
+                (bytes, views, double wait) = loader.Next(ct);
+                waited += wait;
+            }
+            catch (OperationCanceledException)
+            {
+                break; // interrupted while waiting for data: checkpoint below
+            }
             var clips = ClipTensors.ToInput(bytes, t.BatchSize, config.Data.Frames, config.Data.Size, device, views); // [B, T, 3, S, S]
 
             // Step 5: forward both levels, loss against the stop-gradient EMA targets.
             var output = model.Forward(clips);
             var loss = JepaLoss.Compute(output, t.Loss);
 
-            // Step 6: backward, clip, step.
+            // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).
             optimizer.zero_grad();
             loss.Total.backward();
-            double gradNorm = t.GradClip > 0
-                ? nn.utils.clip_grad_norm_(model.TrainableParameters().Select(p => p.Param), t.GradClip)
-                : double.NaN;
+            double gradNorm = nn.utils.clip_grad_norm_(model.TrainableParameters().Select(p => p.Param), t.GradClip > 0 ? t.GradClip : double.MaxValue);
+            if (!double.IsFinite(gradNorm))
+            {
+                skipped++;
+                badInARow++;
+                log.Warning("Step {Step}: non-finite loss or gradient; update skipped ({InARow} in a row)", step + 1, badInARow);
+                if (badInARow >= t.MaxBadSteps)
+                    throw new InvalidOperationException($"training stopped at step {step + 1} after {badInARow} non-finite steps in a row; the last good checkpoint is {lastGood ?? "none (no checkpoint was written yet)"}; lower train.lr or raise train.warmup_steps, then resume from it.");
+                optimizer.zero_grad();
+                step++;
+                continue;
+            }
+            badInARow = 0;
             optimizer.step();
 
             // Step 7: the EMA target follows the online encoders.
             model.UpdateTarget(ema);
             clipsSinceLog += t.BatchSize;
+            step++;
 
             // Step 8: log (the only place scalars leave the device) and checkpoint.
-            bool last = step == t.Steps - 1;
-            if ((step + 1) % config.Log.Every == 0 || last)
+            bool last = step == t.Steps;
+            if (step % config.Log.Every == 0 || last)
             {
                 double seconds = interval.Elapsed.TotalSeconds;
                 lastLoss = loss.Total.item<float>();
                 var row = new Dictionary<string, double>
                 {
-                    ["step"] = step + 1,
+                    ["step"] = step,
                     ["loss"] = lastLoss,
                     ["loss_level1"] = loss.Level1.item<float>(),
                     ["loss_level2"] = loss.Level2.item<float>(),
@@ -105,32 +135,61 @@ public static class Trainer
                     ["grad_norm"] = gradNorm,
                     ["clips_per_s"] = clipsSinceLog / seconds,
                     ["data_wait"] = waited / seconds,
+                    ["skipped_steps"] = skipped,
                 };
                 metrics.Write(row);
                 log.Information("step {Step}/{Steps} loss {Loss:F4} (L1 {L1:F4}, L2 {L2:F4}) lr {Lr:E2} grad {Grad:F2} {ClipsPerS:F1} clips/s data_wait {Wait:P1}",
-                    step + 1, t.Steps, lastLoss, row["loss_level1"], row["loss_level2"], lr, gradNorm, row["clips_per_s"], row["data_wait"]);
-                if (!double.IsFinite(lastLoss))
-                    throw new InvalidOperationException($"the loss became {lastLoss} at step {step + 1}; lower train.lr or raise train.warmup_steps.");
+                    step, t.Steps, lastLoss, row["loss_level1"], row["loss_level2"], lr, gradNorm, row["clips_per_s"], row["data_wait"]);
                 interval.Restart();
                 waited = 0;
                 clipsSinceLog = 0;
             }
-            if ((step + 1) % t.CheckpointEvery == 0 || last)
-            {
-                var named = Path.Combine(checkpoints, $"step-{step + 1:D6}.ckpt");
-                Checkpoint.Save(named, config, step + 1, model, optimizer);
-                // Copy then rename: latest.ckpt is always a whole file.
-                File.Copy(named, latest + ".tmp", overwrite: true);
-                File.Move(latest + ".tmp", latest, overwrite: true);
-            }
+            if (step % t.CheckpointEvery == 0 || last)
+                lastGood = SaveCheckpoint(config, runDir, step, model, optimizer, log) ?? lastGood;
         }
 
         bool interrupted = step < t.Steps;
         if (interrupted)
         {
-            Checkpoint.Save(latest, config, step, model, optimizer);
-            log.Warning("Interrupted at step {Step}; wrote {Checkpoint}", step, latest);
+            lastGood = SaveCheckpoint(config, runDir, step, model, optimizer, log) ?? lastGood;
+            log.Warning("Interrupted at step {Step}; the run continues with: jepa train … --run-dir {RunDir} --resume auto", step, runDir);
         }
-        return new TrainResult(step, latest, lastLoss, interrupted);
+        if (lastGood is null || !File.Exists(latest))
+            throw new IOException($"no checkpoint could be written to {CheckpointFiles.Folder(runDir)}; free disk space or fix its permissions and run again.");
+        return new TrainResult(step, latest, lastLoss, interrupted, skipped);
+    }
+
+    /// <summary>
+    /// Writes step-N.ckpt and latest.ckpt atomically and rotates old ones. A model with non-finite weights
+    /// is never written, and a failed write leaves the previous checkpoints as they were; both are
+    /// logged, and null is returned.
+    /// </summary>
+    private static string? SaveCheckpoint(JepaConfig config, string runDir, long step, HJepa model, TorchSharp.Modules.OptimizerHelper optimizer, ILogger log)
+    {
+        if (!AllFinite(model))
+        {
+            log.Error("Step {Step}: the model has non-finite weights; not writing a checkpoint over the good ones", step);
+            return null;
+        }
+        var numbered = CheckpointFiles.Numbered(runDir, step);
+        var latest = Path.Combine(CheckpointFiles.Folder(runDir), CheckpointFiles.Latest);
+        try
+        {
+            Checkpoint.Save(numbered, config, step, model, optimizer);
+            Checkpoint.CopyAtomically(numbered, latest);
+            CheckpointFiles.Rotate(runDir, config.Train.KeepCheckpoints);
+            return numbered;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Error("Step {Step}: could not write a checkpoint ({Reason}); the previous checkpoints are intact", step, e.Message);
+            return null;
+        }
+    }
+
+    private static bool AllFinite(HJepa model)
+    {
+        using var _ = no_grad();
+        return model.parameters().All(p => p.isfinite().all().item<bool>());
     }
 }

@@ -9,6 +9,13 @@ internal static class JepaProcess
 
     public static Result Run(string workingDirectory, params string[] args)
     {
+        using var process = Start(workingDirectory, args);
+        return Wait(process, args);
+    }
+
+    /// <summary>Starts jepa without waiting, for tests that signal or kill it.</summary>
+    public static Process Start(string workingDirectory, params string[] args)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,7 +26,12 @@ internal static class JepaProcess
         };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits for a started jepa (at most 5 minutes) and collects what it printed.</summary>
+    public static Result Wait(Process process, params string[] args)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))

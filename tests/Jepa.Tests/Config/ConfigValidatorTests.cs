@@ -23,6 +23,8 @@ public sealed class ConfigValidatorTests
     [InlineData("data.size", "data.size=60")]
     [InlineData("data.workers", "data.workers=-1")]
     [InlineData("data.cache_mb", "data.cache_mb=-1")]
+    [InlineData("train.keep_checkpoints", "train.keep_checkpoints=0")]
+    [InlineData("train.max_bad_steps", "train.max_bad_steps=0")]
     [InlineData("data.crop_scale_min", "data.crop_scale_min=0")]
     [InlineData("data.crop_scale_min", "data.crop_scale_min=1.5")]
     [InlineData("model.preset", "model.preset=huge")]
