@@ -26,9 +26,10 @@ internal static class CliOptions
             if (verbose) Console.Error.WriteLine(e);
             return 2;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested)
         {
             Console.Error.WriteLine("interrupted.");
+            if (verbose) Console.Error.WriteLine(e);
             return 130;
         }
         catch (Exception e)

@@ -49,6 +49,15 @@ public class CliErrorTests
     }
 
     [Fact]
+    public void Train_on_a_data_path_that_does_not_exist_exits_2_naming_the_key_and_path()
+    {
+        var dir = JepaProcess.TempDir("missing-data");
+        var r = JepaProcess.Run(dir, "train", "--set", "data.train=no/such/folder", "--set", "train.steps=2", "--set", "train.warmup_steps=1");
+        AssertOneSentenceError(r, 2, "data.train");
+        Assert.Contains("no/such/folder", r.Stderr);
+    }
+
+    [Fact]
     public void Eval_of_a_missing_checkpoint_exits_2()
     {
         var dir = JepaProcess.TempDir("missing-ckpt");

@@ -5,7 +5,7 @@ namespace Jepa.Tests.Config;
 /// <summary>Mangled configs must end in a config or a UsageException, never in a crash.</summary>
 public sealed class ConfigFuzzTests : IClassFixture<TempDir>
 {
-    const int Cases = 48;
+    const int Cases = 400;
     static readonly string[] Junk = ["abc", "-1", "0", "1e400", "~", "[1, 2]", "{a: 1}", "!!str 5", "'x", "\"", "*a", "&a 3", ": :", "\t", "yes", "null"];
 
     readonly TempDir _dir;
@@ -37,7 +37,7 @@ public sealed class ConfigFuzzTests : IClassFixture<TempDir>
     }
 
     /// <summary>One to three edits: delete characters, swap two values, replace a value, or add a random key.</summary>
-    static string Mutate(string yaml, Random rng)
+    internal static string Mutate(string yaml, Random rng)
     {
         var edits = rng.Next(1, 4);
         for (var e = 0; e < edits; e++)
