@@ -8,6 +8,29 @@ internal static class RunDirectory
     // What a run writes; --overwrite removes exactly these and nothing else the user put there.
     private static readonly string[] Artefacts = ["checkpoints", "eval", "metrics.jsonl", "train.log", "config.yaml"];
 
+    /// <summary>
+    /// Holds run.lock open with no sharing for the life of the process (an advisory flock on Unix, freed
+    /// by the kernel even on kill -9), so two trainers never write one run directory.
+    /// </summary>
+    public static FileStream Lock(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "run.lock");
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
+            stream.Write(pid);
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException)
+        {
+            throw new UsageException($"run directory '{dir}' is in use by another jepa process; wait for it to end, or train elsewhere with --run-dir.");
+        }
+    }
+
     /// <summary>The run directory: --run-dir when given, else runs/&lt;name&gt;, as an absolute path.</summary>
     public static string Resolve(string? requested, JepaConfig config) => Path.GetFullPath(requested ?? Path.Combine("runs", config.Name));
 

@@ -28,17 +28,20 @@ internal static class TrainCommand
             var cfg = ConfigLoader.Load(configPath, sets);
             string? from = null;
             string dir;
+            FileStream runLock;
             if (resumeArg is null)
             {
+                runLock = RunDirectory.Lock(RunDirectory.Resolve(parse.GetValue(runDir), cfg));
                 dir = RunDirectory.Prepare(parse.GetValue(runDir), cfg, parse.GetValue(overwrite));
             }
             else if (resumeArg == "auto")
             {
                 dir = RunDirectory.Resolve(parse.GetValue(runDir), cfg);
+                runLock = RunDirectory.Lock(dir);
                 using var probe = Logging.Create(parse.GetValue(CliOptions.Verbose));
+                // No whole checkpoint (a job killed before its first one, say): nothing can be lost by
+                // starting again, and a requeued SLURM job must not fail for it.
                 from = CheckpointFiles.NewestValid(dir, probe);
-                if (from is null && RunDirectory.HoldsRun(dir))
-                    throw new UsageException($"--resume auto found no whole checkpoint in '{dir}' but the folder holds a run; pass --overwrite to start it again, or --resume with a checkpoint file.");
             }
             else
             {
@@ -47,10 +50,11 @@ internal static class TrainCommand
                 // Without a config of its own, a resumed run continues with the config it was trained with.
                 if (configPath is null) cfg = ConfigLoader.LoadText(ConfigLoader.ToYaml(Checkpoint.ReadHeader(from).Config), from, sets);
                 dir = RunDirectory.Resolve(parse.GetValue(runDir) ?? RunOf(from), cfg);
+                runLock = RunDirectory.Lock(dir);
             }
-            Directory.CreateDirectory(dir);
+            using var held = runLock;
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose), Path.Combine(dir, "train.log"));
-            if (resumeArg == "auto" && from is null) log.Information("No checkpoint in {RunDir}: starting at step 0", dir);
+            if (resumeArg == "auto" && from is null) log.Warning("No whole checkpoint in {RunDir}: starting at step 0", dir);
             var result = await Trainer.RunAsync(cfg, dir, from, log, token);
             if (result.Interrupted) return 130;
             log.Information("Done: {Steps} steps ({Skipped} skipped as non-finite), final loss {Loss:F4}; checkpoint {Checkpoint}",

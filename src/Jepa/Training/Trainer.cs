@@ -43,9 +43,10 @@ public static class Trainer
             if (Checkpoint.ArchitectureDifference(saved.Config, config) is { } diff)
                 throw new UsageException($"cannot resume from '{resumeFrom}': the model differs ({diff}); resume with the checkpoint's config or start a new run.");
             step = Checkpoint.Restore(resumeFrom, model, optimizer).Step;
-            CheckpointFiles.TrimMetrics(Path.Combine(runDir, "metrics.jsonl"), step);
             log.Information("Resumed from {Checkpoint} at step {Step}", resumeFrom, step);
         }
+        // metrics.jsonl keeps exactly the steps before this one: a resumed run reads as one run.
+        CheckpointFiles.TrimMetrics(Path.Combine(runDir, "metrics.jsonl"), step);
         long parameterCount = model.TrainableParameters().Sum(p => p.Param.numel());
         log.Information("Model {Preset}: {Parameters:N0} trainable parameters, dim {Dim}, {Tokens} tokens per frame",
             config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size));

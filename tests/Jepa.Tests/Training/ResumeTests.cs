@@ -137,6 +137,30 @@ public class ResumeTests
         Assert.Equal(6, Checkpoint.ReadHeader(Path.Combine(checkpoints, "latest.ckpt")).Step);
     }
 
+    [Fact]
+    public void A_second_trainer_on_a_run_directory_in_use_is_refused()
+    {
+        var dir = JepaProcess.TempDir("lock");
+        var args = Args("r", 100000, "--set", "train.checkpoint_every=100000");
+        var first = JepaProcess.Start(dir, args);
+        try
+        {
+            var metrics = Path.Combine(dir, "r", "metrics.jsonl");
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(metrics) && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
+            var second = JepaProcess.Run(dir, Args("r", 10, "--resume", "auto"));
+            Assert.Equal(2, second.ExitCode);
+            Assert.Contains("in use by another jepa process", second.Stderr);
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            first.WaitForExit();
+        }
+        // The lock dies with its process, even on kill -9: the run can be resumed.
+        AssertOk(JepaProcess.Run(dir, Args("r", 2, "--resume", "auto")));
+    }
+
     private static int Kill(int pid, string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString()]);
