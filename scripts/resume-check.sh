@@ -9,33 +9,46 @@ kills=${1:-10}
 steps=${2:-600}
 work=$(mktemp -d /tmp/jepa-resume-check.XXXXXX)
 bin=$(bash scripts/jepa.sh --print-path) # the binary itself, so that kill -9 hits the trainer
-jepa() { "$bin" "$@"; }
 
-jepa synth --kind bouncing --out "$work/data" --train 12 --val 2 --seconds 2 --size 64 > /dev/null
+"$bin" synth --kind bouncing --out "$work/data" --train 12 --val 2 --seconds 2 --size 64 > /dev/null
 args=(--set "data.train=$work/data/train" --set "train.steps=$steps" --set train.warmup_steps=10
       --set data.size=32 --set data.frames=4 --set model.dim=32 --set model.heads=2 --set model.predictor_dim=32
       --set model.depth=1 --set model.predictor_depth=1 --set train.batch_size=4 --set log.every=1
       --set train.checkpoint_every=7 --set train.threads=1)
 
 echo "uninterrupted run of $steps steps"
-jepa train "${args[@]}" --run-dir "$work/full" > "$work/full.log" 2>&1
+"$bin" train "${args[@]}" --run-dir "$work/full" > "$work/full.log" 2>&1
+
+last_step() {
+    local f="$work/killed/metrics.jsonl"
+    if [ -s "$f" ]; then tail -n 1 "$f" | python3 -c "import json,sys; print(int(json.loads(sys.stdin.read())['step']))" 2>/dev/null || echo 0; else echo 0; fi
+}
 
 for i in $(seq 1 "$kills"); do
     resume=(); [ "$i" -gt 1 ] && resume=(--resume auto)
-    jepa train "${args[@]}" --run-dir "$work/killed" "${resume[@]}" > "$work/kill-$i.log" 2>&1 &
+    before=$(last_step)
+    "$bin" train "${args[@]}" --run-dir "$work/killed" "${resume[@]}" > "$work/kill-$i.log" 2>&1 &
     pid=$!
-    delay=$(python3 -c "import random; print(round(random.uniform(1.5, 5.0), 2))")
+    # Wait until this run trains (its first logged step past the resume point), then kill it at a random moment.
+    for _ in $(seq 1 600); do
+        [ "$(last_step)" -gt "$before" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    delay=$(python3 -c "import random; print(round(random.uniform(0.2, 3.0), 2))")
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    step=$(tail -n 1 "$work/killed/metrics.jsonl" 2>/dev/null | python3 -c "import json,sys; print(int(json.loads(sys.stdin.read() or '{\"step\":0}')['step']))" 2>/dev/null || echo "?")
-    echo "kill $i after ${delay}s (last logged step $step)"
+    echo "kill $i: ${delay}s after training resumed at step $before; last logged step $(last_step)"
     if grep -q "Skipping damaged checkpoint" "$work/kill-$i.log"; then
         echo "FAIL: run $i met a damaged checkpoint"; exit 1
     fi
+    if grep -q "^error:" "$work/kill-$i.log"; then
+        echo "FAIL: run $i stopped with an error:"; grep "^error:" "$work/kill-$i.log"; exit 1
+    fi
 done
 
-jepa train "${args[@]}" --run-dir "$work/killed" --resume auto > "$work/final.log" 2>&1
+"$bin" train "${args[@]}" --run-dir "$work/killed" --resume auto > "$work/final.log" 2>&1
 grep -q "Skipping damaged checkpoint" "$work/final.log" && { echo "FAIL: the final run met a damaged checkpoint"; exit 1; }
 
 python3 - "$work/full/metrics.jsonl" "$work/killed/metrics.jsonl" <<'PY'
