@@ -31,12 +31,10 @@ public static class Trainer
         await File.WriteAllTextAsync(Path.Combine(runDir, "config.yaml"), ConfigLoader.ToYaml(config), ct);
         log.Information("Device {Device}, {Threads} torch threads, run directory {RunDir}", device, threads, runDir);
 
-        // Step 1: data. Every training video decoded once into memory; a batch queue fills in the background.
-        var clock = Stopwatch.StartNew();
-        var corpus = await Corpus.LoadAsync(config.Data.Train, "data.train", config.Data, log, ct);
-        log.Information("Decoded {Count} training videos ({Frames} frames at {Fps} fps, {Size} px) in {Seconds:F1} s; {Bad} skipped",
-            corpus.Videos.Count, corpus.FrameCounts.Sum(), config.Data.Fps, config.Data.Size, clock.Elapsed.TotalSeconds, corpus.Rejected.Count);
-        using var loader = new BatchLoader(corpus, t.BatchSize, config.Data.Frames, config.Data.Hflip, config.Data.CropScaleMin, config.Seed, firstStep: 0);
+        // Step 1: data. Decoded into memory when it fits data.cache_mb, else indexed and streamed by decode
+        // workers; bad videos go to bad_videos.csv. A batch queue fills in the background.
+        var data = await TrainingData.OpenAsync(config.Data, runDir, log, ct);
+        using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: 0);
 
         // Step 2: model and optimiser.
         var spec = Presets.Resolve(config.Model);
