@@ -33,8 +33,10 @@ public sealed class Corpus
     public static async Task<Corpus> LoadAsync(string spec, string key, DataConfig data, ILogger log, CancellationToken ct)
     {
         var entries = Resolve(spec, key);
-        return await TryLoadAsync(entries, key, data, log, ct)
+        var corpus = await TryLoadAsync(entries, key, data, log, ct)
             ?? throw new UsageException($"{key}: the decoded videos need more than data.cache_mb = {data.CacheMb} MiB of memory; raise data.cache_mb or use fewer or shorter videos.");
+        foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
+        return corpus;
     }
 
     /// <summary>Resolves a video list, naming the config key in its error.</summary>
@@ -107,7 +109,6 @@ public sealed class Corpus
             return null;
 
         var corpus = new Corpus(decoded.OfType<DecodedVideo>().ToArray(), rejected.OfType<RejectedVideo>().ToArray());
-        foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
         if (corpus.Videos.Count == 0)
         {
             var first = corpus.Rejected.Count > 0 ? $" (first: {corpus.Rejected[0].Path}: {corpus.Rejected[0].Reason})" : "";

@@ -22,14 +22,20 @@ public static class VideoList
     /// Throws <see cref="UsageException"/> when the spec does not exist, a manifest is malformed or
     /// names a missing file, or no videos are found.
     /// </summary>
-    public static IReadOnlyList<VideoEntry> Resolve(string spec)
+    public static IReadOnlyList<VideoEntry> Resolve(string spec) => Resolve(spec, requireExisting: true);
+
+    /// <summary>
+    /// As <see cref="Resolve(string)"/>; with <paramref name="requireExisting"/> false a manifest row
+    /// naming a missing file is kept (so <c>jepa index</c> can list it as <c>not found</c>).
+    /// </summary>
+    public static IReadOnlyList<VideoEntry> Resolve(string spec, bool requireExisting)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         List<VideoEntry> entries;
         if (File.Exists(spec) && IsManifest(spec) && IndexFile.IsIndex(spec))
             entries = FromIndex(spec);
         else if (File.Exists(spec) && IsManifest(spec))
-            entries = VideoManifest.Read(spec);
+            entries = VideoManifest.Read(spec, requireExisting);
         else if (Directory.Exists(spec))
             entries = FromFolder(Path.GetFullPath(spec));
         else if (GlobPattern.IsGlob(spec))
@@ -67,6 +73,9 @@ public static class VideoList
                 $"Manifest {Path.GetFullPath(spec)} has no rows with split '{split}'; check the split column's values.");
         return kept;
     }
+
+    /// <summary>True when <paramref name="spec"/> is a glob pattern (it holds <c>*</c> or <c>?</c>) rather than a path.</summary>
+    public static bool IsGlob(string spec) => GlobPattern.IsGlob(spec);
 
     /// <summary>The duration in seconds an index gave an entry, or null for entries from other lists.</summary>
     public static double? IndexedDuration(VideoEntry entry) =>

@@ -24,7 +24,7 @@ public static class VideoProbe
         ];
         var result = await FfmpegProcess.RunAsync("ffprobe", args, path, 1 << 14, timeout ?? Timeout, ct);
         if (result.ExitCode != 0)
-            throw new VideoException(path, "cannot decode: " + result.LastErrorLine);
+            throw new VideoException(path, "cannot decode: " + result.ErrorFor(path));
         return Parse(path, result.Stdout.AsSpan(0, result.Length));
     }
 
