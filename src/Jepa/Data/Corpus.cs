@@ -62,7 +62,7 @@ public sealed class Corpus
         if (data.CacheMb == 0)
             return null;
         int workers = data.Workers > 0 ? data.Workers : Math.Max(1, Environment.ProcessorCount);
-        // Whole-video decodes keep writing frames, so the stall timeout applies to them as to clips.
+        // data.decode_timeout_s bounds each ffmpeg run; raise it for long videos decoded whole.
         var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS);
         using var full = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var decoded = new DecodedVideo?[entries.Count];

@@ -53,9 +53,8 @@ internal static class FfmpegProcess
     /// <summary>
     /// Runs to completion, reading stdout into one buffer (pre-sized by <paramref name="expectedBytes"/>
     /// so the common case never copies) and stderr alongside, so neither pipe can fill and block.
-    /// A process that writes nothing to stdout for <paramref name="timeout"/> is presumed hung, killed
-    /// and reported as <c>timed out</c> (a stall, not a total: a long whole-video decode that keeps
-    /// producing frames is never cut off); cancellation through <paramref name="ct"/> kills it too and rethrows.
+    /// A process still running after <paramref name="timeout"/> is killed and reported as
+    /// <c>timed out</c>; cancellation through <paramref name="ct"/> kills it too and rethrows.
     /// </summary>
     public static async Task<Result> RunAsync(
         string exe, IReadOnlyList<string> args, string videoPath, int expectedBytes, TimeSpan timeout,
@@ -69,7 +68,7 @@ internal static class FfmpegProcess
         var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
-            var (buffer, length) = await ReadAllAsync(process.StandardOutput.BaseStream, expectedBytes, cts, timeout);
+            var (buffer, length) = await ReadAllAsync(process.StandardOutput.BaseStream, expectedBytes, cts.Token);
             await process.WaitForExitAsync(cts.Token);
             cts.Token.ThrowIfCancellationRequested();
             return new Result(process.ExitCode, buffer, length, await stderrTask);
@@ -83,9 +82,8 @@ internal static class FfmpegProcess
     }
 
     private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(
-        Stream stream, int expectedBytes, CancellationTokenSource stall, TimeSpan timeout)
+        Stream stream, int expectedBytes, CancellationToken ct)
     {
-        var ct = stall.Token;
         var buffer = new byte[Math.Max(expectedBytes, 1 << 16)];
         var probe = new byte[1];
         int length = 0;
@@ -104,8 +102,6 @@ internal static class FfmpegProcess
             if (n == 0)
                 return (buffer, length);
             length += n;
-            // Output arrived: the process is alive, so its stall clock starts again.
-            stall.CancelAfter(timeout);
         }
     }
 

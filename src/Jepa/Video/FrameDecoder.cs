@@ -15,8 +15,8 @@ public static class FrameDecoder
     /// the end), resampled to exactly <paramref name="fps"/> frames per second whatever the source rate
     /// (constant or variable), scaled so the shorter side is <paramref name="size"/> and centre-cropped
     /// to <paramref name="size"/>². Display rotation is applied. A truncated file gives fewer frames.
-    /// Throws <see cref="VideoException"/> on a missing, empty or undecodable file, or when ffmpeg writes
-    /// no frame for <paramref name="timeout"/> (default 60 s), with reason <c>timed out</c>.
+    /// Throws <see cref="VideoException"/> on a missing, empty or undecodable file, or after
+    /// <paramref name="timeout"/> (default 60 s) with reason <c>timed out</c>.
     /// </summary>
     public static async Task<DecodedFrames> DecodeAsync(
         string path, double startS, int? maxFrames, double fps, int size,
