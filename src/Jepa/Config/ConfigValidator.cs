@@ -40,6 +40,11 @@ public static partial class ConfigValidator
         check.AtLeast(d.CacheMb, 0, "data.cache_mb", "0 turns the decoded-video cache off");
         check.That(d.CropScaleMin > 0 && d.CropScaleMin <= 1,
             $"'data.crop_scale_min' must be in (0, 1], got {F(d.CropScaleMin)}; it is the smallest crop area as a share of the frame, 1 turns cropping off");
+        check.That(d.ShortVideos is "pad" or "skip",
+            $"'data.short_videos' is '{d.ShortVideos}'; use skip (set short videos aside) or pad (repeat their last frame)");
+        check.That(d.Index.Length == 0 || d.Index.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
+            $"'data.index' is '{d.Index}', which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
+        check.Positive(d.DecodeTimeoutS, "data.decode_timeout_s", "it is how long one ffmpeg decode may run before it is killed, in seconds");
     }
 
     static void ValidateModel(JepaConfig c, Checker check)

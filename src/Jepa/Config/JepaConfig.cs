@@ -49,6 +49,15 @@ public sealed record DataConfig
 
     /// <summary>Random resized crop: smallest crop area as a share of the frame (V-JEPA: 0.3); 1 turns it off.</summary>
     public double CropScaleMin { get; init; } = 0.5;
+
+    /// <summary>A video shorter than one clip: <c>skip</c> it (listed as bad), or <c>pad</c> it by repeating its last frame.</summary>
+    public string ShortVideos { get; init; } = "skip";
+
+    /// <summary>Seconds one ffmpeg decode may run before it is presumed hung, killed, and its video set aside.</summary>
+    public double DecodeTimeoutS { get; init; } = 60;
+
+    /// <summary>Index file (from <c>jepa index</c>) kept for <see cref="Train"/> when it is streamed; empty: &lt;run&gt;/index.csv.</summary>
+    public string Index { get; init; } = "";
 }
 
 /// <summary>The hierarchical JEPA. Null sizes come from <see cref="Preset"/>.</summary>

@@ -1,12 +1,15 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 namespace Jepa.Data;
 
 /// <summary>
 /// Assembles uint8 batches [B, T, S, S, 3] on a background task into a bounded queue, so the training
-/// thread only waits when the producer falls behind. Batch s holds the clips <see cref="ClipSampler"/>
-/// picks for step s, so a run that resumes at step s gets the same batches.
+/// thread only waits when the decoders fall behind. The clips of one batch are filled by up to
+/// <c>workers</c> tasks at once (each streaming clip is one ffmpeg process with one thread). Batch s
+/// holds the clips <see cref="ClipSampler"/> picks for step s, so a run that resumes at step s gets
+/// the same batches.
 /// </summary>
 public sealed class BatchLoader : IDisposable
 {
@@ -14,36 +17,50 @@ public sealed class BatchLoader : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task producer;
 
+    /// <summary>Batches of clips copied from a corpus decoded into memory.</summary>
     public BatchLoader(Corpus corpus, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int capacity = 4)
+        : this(new CorpusClipSource(corpus), batchSize, frames, flips, cropScaleMin, seed, firstStep, workers: 1, capacity)
     {
+    }
+
+    /// <summary>Batches of clips from <paramref name="source"/>, filled by <paramref name="workers"/> tasks; <paramref name="capacity"/> batches wait in the queue.</summary>
+    public BatchLoader(IClipSource source, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int capacity = 4)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
         BatchSize = batchSize;
         Frames = frames;
-        Size = corpus.Videos[0].Frames.Size;
+        Size = source.Size;
         queue = Channel.CreateBounded<(byte[], ClipRef[])>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
-        var counts = corpus.FrameCounts;
+        var counts = source.FrameCounts;
+        int clipBytes = frames * Size * Size * 3;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = stop.Token };
         producer = Task.Run(async () =>
         {
             try
             {
                 for (long step = firstStep; !stop.IsCancellationRequested; step++)
                 {
-                    var batch = new byte[batchSize * frames * Size * Size * 3];
+                    var batch = new byte[batchSize * clipBytes];
                     var clips = new ClipRef[batchSize];
-                    for (int slot = 0; slot < batchSize; slot++)
+                    long s = step;
+                    await Parallel.ForEachAsync(Enumerable.Range(0, batchSize), parallel, async (slot, token) =>
                     {
-                        clips[slot] = ClipSampler.Sample(seed, step, slot, counts, frames, flips, cropScaleMin);
-                        CopyClip(corpus, clips[slot], frames, batch, slot);
-                    }
+                        var clip = ClipSampler.Sample(seed, s, slot, counts, frames, flips, cropScaleMin);
+                        clips[slot] = await source.FillAsync(clip, frames, batch.AsMemory(slot * clipBytes, clipBytes), token);
+                    });
                     await queue.Writer.WriteAsync((batch, clips), stop.Token);
                 }
+                queue.Writer.TryComplete();
             }
             catch (OperationCanceledException)
             {
                 // Disposed: the run is over.
-            }
-            finally
-            {
                 queue.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                // No usable video left (or a bug): the training thread sees it at its next Next().
+                queue.Writer.TryComplete(e);
             }
         });
     }
@@ -52,12 +69,25 @@ public sealed class BatchLoader : IDisposable
     public int Frames { get; }
     public int Size { get; }
 
-    /// <summary>The next batch with the view of each clip (crop, flip), and the seconds the caller waited for it.</summary>
+    /// <summary>
+    /// The next batch with the view of each clip (crop, flip), and the seconds the caller waited for it.
+    /// Rethrows what stopped the producer (e.g. a <see cref="Config.UsageException"/> when no video is usable).
+    /// </summary>
     public (byte[] Batch, ClipRef[] Clips, double WaitSeconds) Next(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         if (!queue.Reader.TryRead(out var item))
-            item = queue.Reader.ReadAsync(ct).AsTask().GetAwaiter().GetResult();
+        {
+            try
+            {
+                item = queue.Reader.ReadAsync(ct).AsTask().GetAwaiter().GetResult();
+            }
+            catch (ChannelClosedException e) when (e.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
         return (item.Batch, item.Clips, clock.Elapsed.TotalSeconds);
     }
 

@@ -32,51 +32,96 @@ public sealed class Corpus
     /// <param name="key">the config key the spec came from, for messages (e.g. data.train)</param>
     public static async Task<Corpus> LoadAsync(string spec, string key, DataConfig data, ILogger log, CancellationToken ct)
     {
-        IReadOnlyList<VideoEntry> entries;
+        var entries = Resolve(spec, key);
+        var corpus = await TryLoadAsync(entries, key, data, log, ct)
+            ?? throw new UsageException($"{key}: the decoded videos need more than data.cache_mb = {data.CacheMb} MiB of memory; raise data.cache_mb or use fewer or shorter videos.");
+        foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
+        return corpus;
+    }
+
+    /// <summary>Resolves a video list, naming the config key in its error.</summary>
+    public static IReadOnlyList<VideoEntry> Resolve(string spec, string key)
+    {
         try
         {
-            entries = VideoList.Resolve(spec);
+            return VideoList.Resolve(spec);
         }
         catch (UsageException e)
         {
             throw new UsageException($"{key}: {e.Message}", e);
         }
+    }
 
+    /// <summary>
+    /// Decodes <paramref name="entries"/> whole, or returns null as soon as they need more than
+    /// <c>data.cache_mb</c> (the caller streams them instead). Throws <see cref="UsageException"/>
+    /// when no video is usable.
+    /// </summary>
+    public static async Task<Corpus?> TryLoadAsync(IReadOnlyList<VideoEntry> entries, string key, DataConfig data, ILogger log, CancellationToken ct)
+    {
+        if (data.CacheMb == 0)
+            return null;
         int workers = data.Workers > 0 ? data.Workers : Math.Max(1, Environment.ProcessorCount);
+        // data.decode_timeout_s bounds each ffmpeg run; raise it for long videos decoded whole.
+        var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS);
+        using var full = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var decoded = new DecodedVideo?[entries.Count];
         var rejected = new RejectedVideo?[entries.Count];
         long bytes = 0;
         long budget = (long)data.CacheMb << 20;
-        await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct },
-            async (i, token) =>
-            {
-                var entry = entries[i];
-                try
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = full.Token },
+                async (i, token) =>
                 {
-                    var frames = await FrameDecoder.DecodeAsync(entry.Path, 0, null, data.Fps, data.Size, token);
-                    if (frames.Count < data.Frames)
+                    var entry = entries[i];
+                    try
                     {
-                        rejected[i] = new RejectedVideo(entry.Path, $"too short for one clip ({frames.Count} frames at {data.Fps} fps, a clip needs {data.Frames})");
-                        return;
+                        var frames = await FrameDecoder.DecodeAsync(entry.Path, 0, null, data.Fps, data.Size, token, timeout);
+                        if (frames.Count == 0)
+                            throw new VideoException(entry.Path, "cannot decode: no frame decodes");
+                        if (frames.Count < data.Frames && data.ShortVideos == "skip")
+                        {
+                            rejected[i] = new RejectedVideo(entry.Path, VideoIndex.TooShortReason(frames.Count / data.Fps, data.Frames / data.Fps));
+                            return;
+                        }
+                        if (frames.Count < data.Frames)
+                            frames = Padded(frames, data.Frames);
+                        if (Interlocked.Add(ref bytes, frames.Rgb.Length) > budget)
+                        {
+                            full.Cancel();
+                            return;
+                        }
+                        decoded[i] = new DecodedVideo(entry, frames);
                     }
-                    if (Interlocked.Add(ref bytes, frames.Rgb.Length) > budget)
-                        throw new UsageException($"{key}: the decoded videos need more than data.cache_mb = {data.CacheMb} MiB of memory; raise data.cache_mb or use fewer or shorter videos (streaming decode for large corpora is not built yet).");
-                    decoded[i] = new DecodedVideo(entry, frames);
-                }
-                catch (VideoException e)
-                {
-                    rejected[i] = new RejectedVideo(entry.Path, e.Reason);
-                }
-            });
+                    catch (VideoException e)
+                    {
+                        rejected[i] = new RejectedVideo(entry.Path, e.Reason);
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+        if (Interlocked.Read(ref bytes) > budget)
+            return null;
 
         var corpus = new Corpus(decoded.OfType<DecodedVideo>().ToArray(), rejected.OfType<RejectedVideo>().ToArray());
-        foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
         if (corpus.Videos.Count == 0)
         {
             var first = corpus.Rejected.Count > 0 ? $" (first: {corpus.Rejected[0].Path}: {corpus.Rejected[0].Reason})" : "";
-            throw new UsageException($"{key}: none of the {entries.Count} videos in '{spec}' is usable{first}; check the files with ffprobe or point {key} at other videos.");
+            throw new UsageException($"{key}: none of the {entries.Count} videos is usable{first}; check the files with jepa index or point {key} at other videos.");
         }
         return corpus;
+    }
+
+    // A video shorter than a clip, with its last frame repeated up to one clip (data.short_videos: pad).
+    private static DecodedFrames Padded(DecodedFrames frames, int count)
+    {
+        var rgb = new byte[count * frames.FrameBytes];
+        StreamingClipSource.CopyPadded(frames, count, rgb);
+        return new DecodedFrames(count, frames.Size, rgb);
     }
 }

@@ -51,12 +51,10 @@ public static class Trainer
         log.Information("Model {Preset}: {Parameters:N0} trainable parameters, dim {Dim}, {Tokens} tokens per frame",
             config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size));
 
-        // Step 2: data. Every training video decoded once into memory; a batch queue fills in the background.
-        var clock = Stopwatch.StartNew();
-        var corpus = await Corpus.LoadAsync(config.Data.Train, "data.train", config.Data, log, ct);
-        log.Information("Decoded {Count} training videos ({Frames} frames at {Fps} fps, {Size} px) in {Seconds:F1} s; {Bad} skipped",
-            corpus.Videos.Count, corpus.FrameCounts.Sum(), config.Data.Fps, config.Data.Size, clock.Elapsed.TotalSeconds, corpus.Rejected.Count);
-        using var loader = new BatchLoader(corpus, t.BatchSize, config.Data.Frames, config.Data.Hflip, config.Data.CropScaleMin, config.Seed, firstStep: step);
+        // Step 2: data. Decoded into memory when it fits data.cache_mb, else indexed and streamed by decode
+        // workers; bad videos go to bad_videos.csv. A batch queue fills in the background from this step on.
+        var data = await TrainingData.OpenAsync(config.Data, runDir, log, ct);
+        using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: step);
         using var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"));
 
         var latest = Path.Combine(CheckpointFiles.Folder(runDir), CheckpointFiles.Latest);

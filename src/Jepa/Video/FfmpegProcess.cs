@@ -17,6 +17,13 @@ internal static class FfmpegProcess
         public string LastErrorLine =>
             Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                   .LastOrDefault() ?? $"exit code {ExitCode}";
+
+        /// <summary><see cref="LastErrorLine"/> without ffmpeg's leading "path: ", which the index already shows.</summary>
+        public string ErrorFor(string path)
+        {
+            var line = LastErrorLine;
+            return line.StartsWith(path + ": ", StringComparison.Ordinal) ? line[(path.Length + 2)..] : line;
+        }
     }
 
     /// <summary>Starts <paramref name="exe"/> (looked up on PATH) with its arguments passed verbatim.</summary>

@@ -33,8 +33,11 @@ public static class FrameDecoder
         var result = await FfmpegProcess.RunAsync(
             "ffmpeg", Arguments(path, startS, maxFrames, fps, size), path,
             maxFrames is { } n ? checked(n * frameBytes) : 0, timeout ?? DefaultTimeout, ct);
+        // ffmpeg's words for an input without a video stream (audio only) are about its output.
+        if (result.ExitCode != 0 && result.Stderr.Contains("does not contain any stream", StringComparison.Ordinal))
+            throw new VideoException(path, "no video stream");
         if (result.ExitCode != 0)
-            throw new VideoException(path, "cannot decode: " + result.LastErrorLine);
+            throw new VideoException(path, "cannot decode: " + result.ErrorFor(path));
         // Count what arrived: a truncated file ends early with exit code 0. A partial last frame is dropped.
         int count = result.Length / frameBytes;
         var rgb = result.Stdout;

@@ -4,7 +4,8 @@ namespace Jepa.Video;
 
 /// <summary>
 /// Turns a user's description of videos into a sorted list of absolute paths: a folder (searched
-/// recursively), a glob (<c>data/**/*.mp4</c>), a CSV manifest, or a single video file.
+/// recursively), a glob (<c>data/**/*.mp4</c>), a CSV manifest, an index from <c>jepa index</c>
+/// (its ok rows), or a single video file.
 /// </summary>
 public static class VideoList
 {
@@ -21,12 +22,20 @@ public static class VideoList
     /// Throws <see cref="UsageException"/> when the spec does not exist, a manifest is malformed or
     /// names a missing file, or no videos are found.
     /// </summary>
-    public static IReadOnlyList<VideoEntry> Resolve(string spec)
+    public static IReadOnlyList<VideoEntry> Resolve(string spec) => Resolve(spec, requireExisting: true);
+
+    /// <summary>
+    /// As <see cref="Resolve(string)"/>; with <paramref name="requireExisting"/> false a manifest row
+    /// naming a missing file is kept (so <c>jepa index</c> can list it as <c>not found</c>).
+    /// </summary>
+    public static IReadOnlyList<VideoEntry> Resolve(string spec, bool requireExisting)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         List<VideoEntry> entries;
-        if (File.Exists(spec) && IsManifest(spec))
-            entries = VideoManifest.Read(spec);
+        if (File.Exists(spec) && IsManifest(spec) && IndexFile.IsIndex(spec))
+            entries = FromIndex(spec);
+        else if (File.Exists(spec) && IsManifest(spec))
+            entries = VideoManifest.Read(spec, requireExisting);
         else if (Directory.Exists(spec))
             entries = FromFolder(Path.GetFullPath(spec));
         else if (GlobPattern.IsGlob(spec))
@@ -63,6 +72,30 @@ public static class VideoList
             throw new UsageException(
                 $"Manifest {Path.GetFullPath(spec)} has no rows with split '{split}'; check the split column's values.");
         return kept;
+    }
+
+    /// <summary>True when <paramref name="spec"/> is a glob pattern (it holds <c>*</c> or <c>?</c>) rather than a path.</summary>
+    public static bool IsGlob(string spec) => GlobPattern.IsGlob(spec);
+
+    /// <summary>The duration in seconds an index gave an entry, or null for entries from other lists.</summary>
+    public static double? IndexedDuration(VideoEntry entry) =>
+        entry.Columns.TryGetValue("duration_s", out var d)
+        && double.TryParse(d, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+            ? s : null;
+
+    // An index is a manifest whose bad rows are left out: they were checked once and found unusable.
+    private static List<VideoEntry> FromIndex(string spec)
+    {
+        var rows = IndexFile.Read(spec);
+        var ok = rows.Where(r => r.IsOk).ToList();
+        if (rows.Count > 0 && ok.Count == 0)
+            throw new UsageException(
+                $"Index {Path.GetFullPath(spec)} lists {rows.Count} videos and none is usable (first: {rows[0].Path}: {rows[0].Reason}); fix the videos or index others.");
+        return ok.Select(r => new VideoEntry(r.Path, r.Label, r.Split, new Dictionary<string, string>
+        {
+            ["duration_s"] = r.DurationS.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["codec"] = r.Codec,
+        })).ToList();
     }
 
     private static bool IsManifest(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);

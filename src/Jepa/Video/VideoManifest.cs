@@ -17,7 +17,9 @@ internal static class VideoManifest
         TrackLineNumbers = true,
     };
 
-    public static List<VideoEntry> Read(string manifestPath)
+    /// <param name="manifestPath">the CSV file</param>
+    /// <param name="requireExisting">false keeps rows whose file is missing (an index reports them as not found)</param>
+    public static List<VideoEntry> Read(string manifestPath, bool requireExisting = true)
     {
         var manifest = Path.GetFullPath(manifestPath);
         var folder = Path.GetDirectoryName(manifest)!;
@@ -41,7 +43,7 @@ internal static class VideoManifest
             if (raw is null)
                 throw new UsageException($"Manifest {manifest} line {line} has an empty path; give every row a video path.");
             var path = Path.GetFullPath(Path.Combine(folder, raw));
-            if (!File.Exists(path))
+            if (requireExisting && !File.Exists(path))
                 throw new UsageException(
                     $"Manifest {manifest} line {line} names {path}, which does not exist; fix the path (relative paths start at the manifest's folder).");
 

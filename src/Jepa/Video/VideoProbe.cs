@@ -13,7 +13,7 @@ public static class VideoProbe
     /// Probes <paramref name="path"/>. Throws <see cref="VideoException"/> when the file is missing,
     /// empty, has no video stream or cannot be parsed.
     /// </summary>
-    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken ct = default)
+    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken ct = default, TimeSpan? timeout = null)
     {
         VideoException.ThrowIfMissingOrEmpty(path);
         // A direct ffprobe process with -of json: measured 100–145 ms per probe here against 130–195 ms
@@ -22,9 +22,9 @@ public static class VideoProbe
         [
             "-v", "error", "-select_streams", "V:0", "-show_streams", "-show_format", "-of", "json", path,
         ];
-        var result = await FfmpegProcess.RunAsync("ffprobe", args, path, 1 << 14, Timeout, ct);
+        var result = await FfmpegProcess.RunAsync("ffprobe", args, path, 1 << 14, timeout ?? Timeout, ct);
         if (result.ExitCode != 0)
-            throw new VideoException(path, "cannot decode: " + result.LastErrorLine);
+            throw new VideoException(path, "cannot decode: " + result.ErrorFor(path));
         return Parse(path, result.Stdout.AsSpan(0, result.Length));
     }
 

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Jepa.Config;
+using Jepa.Data;
+using Jepa.Video;
+
+namespace Jepa.Cli.Commands;
+
+/// <summary><c>jepa bench data</c>: the loader's decode throughput next to raw ffmpeg's on the same clips.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "Experiment YAML whose clip settings (data.frames, fps, size, crop) and batch size are used." };
+        var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var data = new Option<string?>("--data") { Description = "Videos to decode (default: data.train)." };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds each measurement runs.", DefaultValueFactory = _ => 10 };
+        var workers = new Option<int?>("--workers") { Description = "Largest number of decode workers to try (default: data.workers, or one per core)." };
+        var maxVideos = new Option<int>("--max-videos") { Description = "Probe at most this many videos (the first in path order).", DefaultValueFactory = _ => 200 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+
+        var dataCommand = new Command("data", "Decode clips with the training config for a fixed time: loader frames/s with 1..N workers against the raw ffmpeg command.")
+        {
+            config, set, data, seconds, workers, maxVideos, json,
+        };
+        dataCommand.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
+        {
+            var cfg = ConfigLoader.Load(parse.GetValue(config), parse.GetValue(set) ?? []);
+            ConfigValidator.Validate(cfg, parse.GetValue(config) ?? "the built-in defaults");
+            double secs = parse.GetValue(seconds);
+            int n = parse.GetValue(workers) ?? TrainingData.WorkersFor(cfg.Data);
+            int cap = parse.GetValue(maxVideos);
+            if (secs <= 0 || n < 1 || cap < 1)
+                throw new UsageException("--seconds must be more than 0, and --workers and --max-videos at least 1.");
+            string key = parse.GetValue(data) is null ? "data.train" : "--data";
+            var entries = Corpus.Resolve(parse.GetValue(data) ?? cfg.Data.Train, key).Take(cap).ToList();
+
+            using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
+            var d = cfg.Data;
+            var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
+            var rows = entries.All(e => VideoList.IndexedDuration(e) is not null)
+                ? entries.Select(e => (e.Path, VideoList.IndexedDuration(e)!.Value)).ToList()
+                : (await VideoIndex.BuildAsync(entries, options, null, null, token)).Where(r => r.IsOk).Select(r => (r.Path, r.DurationS)).ToList();
+            if (rows.Count == 0)
+                throw new UsageException($"{key}: none of the {entries.Count} videos is usable; run jepa index on them to see why.");
+
+            var result = await DataBench.RunAsync(rows, cfg, n, secs, log, token);
+            Console.WriteLine(parse.GetValue(json) ? Json(result) : Table(result));
+            return 0;
+        }, ct));
+
+        return new Command("bench", "Measure parts of jepa on this machine.") { dataCommand };
+    }
+
+    private static string Table(DataBenchResult r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            string.Format(c, "Decoding {0}-frame clips at {1} fps, {2}×{2} px, from {3} videos, {4:0.#} s per row:", r.Frames, r.Fps, r.Size, r.Videos, r.Seconds),
+            "  what               workers   frames/s    clips/s   ratio",
+            string.Format(c, "  raw ffmpeg         {0,7} {1,10:F0} {2,10:F1} {3,7:F2}", 1, r.FfmpegFramesPerS, r.FfmpegFramesPerS / r.Frames, 1.0),
+        };
+        lines.AddRange(r.Loader.Select(l => string.Format(c, "  jepa loader        {0,7} {1,10:F0} {2,10:F1} {3,7:F2}", l.Workers, l.FramesPerS, l.ClipsPerS, l.Ratio)));
+        lines.Add("raw ffmpeg, once per clip, one at a time: " + r.FfmpegCommand);
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Json(DataBenchResult r) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["videos"] = r.Videos,
+        ["frames"] = r.Frames,
+        ["fps"] = r.Fps,
+        ["size"] = r.Size,
+        ["seconds"] = r.Seconds,
+        ["loader_fps"] = Math.Round(r.LoaderFramesPerS, 1),
+        ["ffmpeg_fps"] = Math.Round(r.FfmpegFramesPerS, 1),
+        ["ratio"] = Math.Round(r.Ratio, 3),
+        ["ffmpeg_command"] = r.FfmpegCommand,
+        ["workers"] = r.Loader.Select(l => new Dictionary<string, object>
+        {
+            ["workers"] = l.Workers,
+            ["loader_fps"] = Math.Round(l.FramesPerS, 1),
+            ["clips_per_s"] = Math.Round(l.ClipsPerS, 2),
+            ["ratio"] = Math.Round(l.Ratio, 3),
+        }).ToList(),
+    });
+}

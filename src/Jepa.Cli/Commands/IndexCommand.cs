@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Jepa.Config;
+using Jepa.Data;
+using Jepa.Video;
+
+namespace Jepa.Cli.Commands;
+
+/// <summary><c>jepa index DATA… --out index.csv</c>: probe every video once and list the unusable ones with reasons.</summary>
+internal static class IndexCommand
+{
+    // Enough bad files to see the pattern; the full list is in the index.
+    private const int BadShown = 20;
+
+    public static Command Create()
+    {
+        var data = new Argument<string[]>("data") { Description = "Folders, globs, manifests, indexes or video files.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "Index CSV to write (rows of unchanged files are reused from it).", Required = true };
+        var config = new Option<string?>("--config") { Description = "Experiment YAML whose clip length (data.frames / data.fps) and data.short_videos decide 'too short'." };
+        var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var workers = new Option<int?>("--workers") { Description = "Probes at once (default: data.workers, or one per core)." };
+
+        var command = new Command("index", "Probe every video once (in parallel) and write an index: ok, or bad with a reason.")
+        {
+            data, output, config, set, workers,
+        };
+        command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
+        {
+            var cfg = ConfigLoader.Load(parse.GetValue(config), parse.GetValue(set) ?? []);
+            ConfigValidator.Validate(cfg, parse.GetValue(config) ?? "the built-in defaults");
+            var d = cfg.Data;
+            int n = parse.GetValue(workers) ?? TrainingData.WorkersFor(d);
+            if (n < 1)
+                throw new UsageException($"--workers must be at least 1, got {n}.");
+            var outPath = Path.GetFullPath(parse.GetValue(output)!);
+            if (!outPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"--out {outPath} must be a .csv file.");
+
+            var entries = Collect(parse.GetValue(data)!);
+            var previous = File.Exists(outPath) && IndexFile.IsIndex(outPath) ? IndexFile.Read(outPath) : null;
+            var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
+            var clock = Stopwatch.StartNew();
+            int lastShown = 0;
+            var rows = await VideoIndex.BuildAsync(entries, options, previous, done =>
+            {
+                // A line every 5% of the way for large corpora; nothing for small ones.
+                if (entries.Count >= 200 && done * 20 / entries.Count > Volatile.Read(ref lastShown))
+                {
+                    Volatile.Write(ref lastShown, done * 20 / entries.Count);
+                    Console.Error.WriteLine($"  {done}/{entries.Count} probed");
+                }
+            }, token);
+            IndexFile.Write(outPath, rows);
+            Summarise(rows, previous, outPath, clock.Elapsed, n);
+            if (!rows.Any(r => r.IsOk))
+                throw new UsageException($"none of the {rows.Count} videos is usable (reasons in {outPath}); check the files or index others.");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    // Every DATA argument's videos, once each, in ordinal path order; a path that does not exist is
+    // a "not found" row rather than an error, like a manifest row naming a missing file.
+    private static List<VideoEntry> Collect(IEnumerable<string> specs)
+    {
+        var byPath = new Dictionary<string, VideoEntry>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var list = File.Exists(spec) || Directory.Exists(spec) || VideoList.IsGlob(spec)
+                ? VideoList.Resolve(spec, requireExisting: false)
+                : [new VideoEntry(Path.GetFullPath(spec), null, null, new Dictionary<string, string>())];
+            foreach (var e in list)
+                byPath.TryAdd(e.Path, e);
+        }
+        return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    }
+
+    private static void Summarise(IReadOnlyList<IndexRow> rows, IReadOnlyList<IndexRow>? previous, string outPath, TimeSpan elapsed, int workers)
+    {
+        var old = (previous ?? []).Select(r => (r.Path, r.SizeBytes, r.MtimeUtc)).ToHashSet();
+        int reused = rows.Count(r => old.Contains((r.Path, r.SizeBytes, r.MtimeUtc)));
+        var ok = rows.Where(r => r.IsOk).ToList();
+        var bad = rows.Where(r => !r.IsOk).ToList();
+        Console.WriteLine($"Indexed {rows.Count} videos ({reused} unchanged, reused) with {workers} workers in {elapsed.TotalSeconds:F1} s: {ok.Count} ok ({ok.Sum(r => r.DurationS) / 3600:F2} h), {bad.Count} bad; wrote {outPath}");
+        foreach (var g in bad.GroupBy(r => Kind(r.Reason)).OrderByDescending(g => g.Count()))
+            Console.WriteLine($"  bad, {g.Key}: {g.Count()}");
+        foreach (var r in bad.Take(BadShown))
+            Console.WriteLine($"  {r.Path}: {r.Reason}");
+        if (bad.Count > BadShown)
+            Console.WriteLine($"  … and {bad.Count - BadShown} more (status=bad in {outPath})");
+    }
+
+    // "cannot decode: moov atom not found" and "too short for one clip (0.5 s …)" count by their kind.
+    private static string Kind(string reason) => reason.Split([':', '('], 2)[0].Trim();
+}

@@ -1,0 +1,97 @@
+using Jepa.Config;
+using Jepa.Video;
+using Serilog;
+
+namespace Jepa.Data;
+
+/// <summary>
+/// The training videos, ready to cut clips from: decoded whole into memory when they fit
+/// <c>data.cache_mb</c> (one ffmpeg run per video), otherwise indexed once and streamed, one ffmpeg
+/// run per clip. Bad videos are set aside in <c>bad_videos.csv</c> either way; the run stops only
+/// when none is usable.
+/// </summary>
+public sealed class TrainingData
+{
+    private TrainingData(IClipSource source, int workers, BadVideoLog bad, bool streaming)
+    {
+        Source = source;
+        Workers = workers;
+        Bad = bad;
+        Streaming = streaming;
+    }
+
+    /// <summary>Where clips come from.</summary>
+    public IClipSource Source { get; }
+
+    /// <summary>Decode workers filling batches.</summary>
+    public int Workers { get; }
+
+    /// <summary>The videos set aside so far (it grows while streaming finds more).</summary>
+    public BadVideoLog Bad { get; }
+
+    /// <summary>True when clips are decoded per use rather than served from memory.</summary>
+    public bool Streaming { get; }
+
+    /// <summary>Decode workers for <paramref name="data"/>: <c>data.workers</c>, or one per core.</summary>
+    public static int WorkersFor(DataConfig data) => data.Workers > 0 ? data.Workers : Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>A batch queue starting at <paramref name="firstStep"/> (same batches as a run that got there uninterrupted).</summary>
+    public BatchLoader Loader(DataConfig data, int batchSize, int seed, long firstStep) =>
+        new(Source, batchSize, data.Frames, data.Hflip, data.CropScaleMin, seed, firstStep, Streaming ? Workers : 1);
+
+    /// <summary>
+    /// Opens <c>data.train</c> (folder, glob, manifest or index). <paramref name="runDir"/> receives
+    /// bad_videos.csv, and index.csv when streaming unless <c>data.index</c> names another file.
+    /// </summary>
+    public static async Task<TrainingData> OpenAsync(DataConfig data, string runDir, ILogger log, CancellationToken ct)
+    {
+        const string key = "data.train";
+        var badCsv = Path.Combine(runDir, "bad_videos.csv");
+        if (File.Exists(badCsv)) File.Delete(badCsv);
+        var bad = new BadVideoLog(badCsv, log);
+        var entries = Corpus.Resolve(data.Train, key);
+        int workers = WorkersFor(data);
+
+        // An index knows every duration, so it tells without decoding whether the corpus fits in memory.
+        long budget = (long)data.CacheMb << 20;
+        bool indexed = entries.All(e => VideoList.IndexedDuration(e) is not null);
+        double frameBytes = (double)data.Size * data.Size * 3;
+        bool fits = !indexed || entries.Sum(e => VideoList.IndexedDuration(e)!.Value * data.Fps * frameBytes) <= budget;
+        if (fits && await Corpus.TryLoadAsync(entries, key, data, log, ct) is { } corpus)
+        {
+            foreach (var r in corpus.Rejected) bad.Add(r.Path, r.Reason);
+            if (IndexFile.IsIndex(data.Train))
+                foreach (var r in IndexFile.Read(data.Train).Where(r => !r.IsOk)) bad.Add(r.Path, r.Reason);
+            log.Information("Decoded {Count} training videos ({Frames} frames at {Fps} fps, {Size} px) into memory; {Bad} set aside",
+                corpus.Videos.Count, corpus.FrameCounts.Sum(), data.Fps, data.Size, bad.Count);
+            return new TrainingData(new CorpusClipSource(corpus), workers, bad, streaming: false);
+        }
+
+        var rows = await IndexAsync(data, entries, indexed, runDir, workers, log, ct);
+        foreach (var r in rows.Where(r => !r.IsOk)) bad.Add(r.Path, r.Reason);
+        var ok = rows.Where(r => r.IsOk).Select(r => (r.Path, r.DurationS)).ToList();
+        if (ok.Count == 0)
+            throw new UsageException(
+                $"{key}: none of the {rows.Count} videos is usable (see {badCsv}); check the files with jepa index or point {key} at other videos.");
+        log.Information("Streaming {Count} training videos ({Seconds:F0} s of video, more than data.cache_mb = {CacheMb} MiB decoded) with {Workers} decode workers; {Bad} set aside",
+            ok.Count, ok.Sum(v => v.DurationS), data.CacheMb, workers, bad.Count);
+        return new TrainingData(new StreamingClipSource(ok, data, bad, key), workers, bad, streaming: true);
+    }
+
+    // The index of the training videos: data.train itself when it is one, otherwise built (or brought
+    // up to date, reusing rows of unchanged files) at data.index or <run>/index.csv.
+    private static async Task<IReadOnlyList<IndexRow>> IndexAsync(
+        DataConfig data, IReadOnlyList<VideoEntry> entries, bool indexed, string runDir, int workers, ILogger log, CancellationToken ct)
+    {
+        if (indexed && IndexFile.IsIndex(data.Train))
+            return IndexFile.Read(data.Train);
+        var path = data.Index.Length > 0 ? data.Index : Path.Combine(runDir, "index.csv");
+        var previous = File.Exists(path) && IndexFile.IsIndex(path) ? IndexFile.Read(path) : null;
+        var options = new IndexOptions(data.Frames / data.Fps, data.Fps, data.ShortVideos == "pad", workers, TimeSpan.FromSeconds(data.DecodeTimeoutS));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var rows = await VideoIndex.BuildAsync(entries, options, previous, null, ct);
+        IndexFile.Write(path, rows);
+        log.Information("Indexed {Count} videos in {Seconds:F1} s into {Index}", rows.Count, clock.Elapsed.TotalSeconds, path);
+        return rows;
+    }
+}
