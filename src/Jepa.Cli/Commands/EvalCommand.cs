@@ -15,9 +15,10 @@ internal static class EvalCommand
         var task = new Option<string>("--task") { Description = "What to evaluate: predict (held-out videos), voe (a path,group,plausible CSV), probe (labelled videos), all (predict).", DefaultValueFactory = _ => "predict" };
         var data = new Option<string?>("--data") { Description = "Held-out videos (folder, glob or manifest); default: the run's data.val." };
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval)." };
+        var labels = new Option<string?>("--labels") { Description = "probe only: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
-        var command = new Command("eval", "Evaluate a checkpoint; writes report.json.") { checkpoint, task, data, output, device };
+        var command = new Command("eval", "Evaluate a checkpoint; writes report.json.") { checkpoint, task, data, labels, output, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -43,6 +44,18 @@ internal static class EvalCommand
                     var voe = await VoeEvaluator.EvaluateAsync(model, untrained, voeClips, config.Data.Fps, config.Eval.BatchSize, dev, token);
                     ReportWriter.Merge(reportPath, voe);
                     Console.Write(VoeEvaluator.Table(voe.Voe));
+                    Console.WriteLine($"Report: {reportPath}");
+                    return 0;
+                }
+                if (t == "probe")
+                {
+                    var names = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var set = await ProbeSet.LoadAsync(parse.GetValue(data)!, names, config.Data.Frames, config.Data.Fps, config.Data.Size, config.Seed, token);
+                    using var random = RandomModel(model, config, dev);
+                    log.Information("Probing {Labels} on {Clips} clips with step {Step} and a random model", string.Join(", ", set.Labels.Select(l => l.Name)), set.Clips.Count, header.Step);
+                    var probe = ProbeEvaluator.Evaluate(model, random, set, config.Eval.BatchSize, config.Seed, dev);
+                    ReportWriter.Merge(reportPath, probe);
+                    Console.Write(ProbeEvaluator.Table(probe.Probe));
                     Console.WriteLine($"Report: {reportPath}");
                     return 0;
                 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Jepa.Config;
 using Jepa.Data;
+using Jepa.Evaluation;
 using Jepa.Models;
 using Serilog;
 using TorchSharp;
@@ -47,6 +48,8 @@ public static class Trainer
             config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size));
         using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay);
         using var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"));
+        // Evaluation block: the collapse monitor's fixed held-out batch (null when eval.every is 0).
+        var monitor = await CollapseMonitor.CreateAsync(config, device, log, ct);
 
         var latest = Path.Combine(checkpoints, "latest.ckpt");
         var interval = Stopwatch.StartNew();
@@ -115,6 +118,10 @@ public static class Trainer
                 waited = 0;
                 clipsSinceLog = 0;
             }
+            // Evaluation block: effective rank, per-dim std and predict ratio on the held-out batch.
+            if (monitor is not null && monitor.Due(step + 1))
+                metrics.Write(monitor.Measure(model, step + 1));
+
             if ((step + 1) % t.CheckpointEvery == 0 || last)
             {
                 var named = Path.Combine(checkpoints, $"step-{step + 1:D6}.ckpt");
