@@ -44,7 +44,7 @@ internal static class EvalCommand
                     var voe = await VoeEvaluator.EvaluateAsync(model, untrained, voeClips, config.Data.Fps, config.Eval.BatchSize, dev, token);
                     ReportWriter.Merge(reportPath, voe);
                     Console.Write(VoeEvaluator.Table(voe.Voe));
-                    Console.WriteLine($"Report: {reportPath}");
+                    Console.WriteLine($"Report: {reportPath} and {ReportHtml.Write(outDir)}");
                     return 0;
                 }
                 if (t == "probe")
@@ -56,7 +56,7 @@ internal static class EvalCommand
                     var probe = ProbeEvaluator.Evaluate(model, random, set, config.Eval.BatchSize, config.Seed, dev);
                     ReportWriter.Merge(reportPath, probe);
                     Console.Write(ProbeEvaluator.Table(probe.Probe));
-                    Console.WriteLine($"Report: {reportPath}");
+                    Console.WriteLine($"Report: {reportPath} and {ReportHtml.Write(outDir)}");
                     return 0;
                 }
                 string spec = parse.GetValue(data) ?? config.Data.Val;
@@ -66,7 +66,7 @@ internal static class EvalCommand
                 var report = PredictEvaluator.Evaluate(model, corpus, clips, config.Eval.BatchSize, header.Step, dev);
                 var path = ReportWriter.Merge(reportPath, report);
                 Console.Write(ReportWriter.Table(report));
-                Console.WriteLine($"Report: {path}");
+                Console.WriteLine($"Report: {path} and {ReportHtml.Write(outDir)}");
             }
             return 0;
         }, ct));
