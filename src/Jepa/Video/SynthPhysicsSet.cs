@@ -46,7 +46,7 @@ public static class SynthPhysicsSet
             var rng = new SynthRandom(SynthRandom.Mix(seed, group * 1000L + attempt, VoeStream));
             var scene = Scene(rng, group, options, towardWall: true);
             int contact = scene.FirstWallContact();
-            // A few hundred attempts always suffice for clips of a second or more; short clips take any start.
+            // Short clips may have no start that fits: after 500 tries any start is taken.
             if ((contact >= lo && contact <= hi) || attempt >= 500)
                 return scene with { EventFrame = lo + rng.Next(hi - lo + 1) };
         }
@@ -145,6 +145,7 @@ public static class SynthPhysicsSet
     {
         foreach (var dir in jobs.Select(j => Path.GetDirectoryName(j.Path)!).Distinct())
             Directory.CreateDirectory(dir);
+        // SynthEncoder reads only the size and frame rate of a spec.
         var spec = new SynthVideoSpec(0, "", "", options.Size, options.Fps, options.FrameCount, true, "", 0, "", 0, []);
         // Two workers with single-threaded ffmpeg each, as for the bouncing kind.
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
