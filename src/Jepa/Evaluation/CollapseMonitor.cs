@@ -29,10 +29,13 @@ public sealed class CollapseMonitor
         this.log = log;
     }
 
-    /// <summary>Decodes data.val and fixes the batch (the first <c>eval.batch_size</c> evaluation clips); null when eval.every is 0.</summary>
+    /// <summary>
+    /// Decodes data.val and fixes the batch (the first <c>eval.batch_size</c> evaluation clips); null
+    /// when no measurement would happen (eval.every is 0 or more than train.steps), so such runs need no data.val.
+    /// </summary>
     public static async Task<CollapseMonitor?> CreateAsync(JepaConfig config, Device device, ILogger log, CancellationToken ct)
     {
-        if (config.Eval.Every <= 0) return null;
+        if (config.Eval.Every <= 0 || config.Eval.Every > config.Train.Steps) return null;
         var corpus = await Corpus.LoadAsync(config.Data.Val, "data.val", config.Data, log, ct);
         var clips = EvalClips.Select(corpus, config.Data.Frames, config.Eval.BatchSize);
         return new CollapseMonitor(corpus, clips, config.Eval, device, log);

@@ -42,6 +42,8 @@ public class CollapseMonitorTests
         var bytes = File.ReadAllText(events[0], System.Text.Encoding.Latin1);
         Assert.Contains("eval_rank_level1", bytes);
         Assert.Contains("eval_ratio_level2_h1", bytes);
+        // Off, or never due in a run this short: no monitor, and no data.val needed.
         Assert.Null(await CollapseMonitor.CreateAsync(config with { Eval = new EvalConfig { Every = 0 } }, CPU, new LoggerConfiguration().CreateLogger(), CancellationToken.None));
+        Assert.Null(await CollapseMonitor.CreateAsync(config with { Data = config.Data with { Val = "/nonexistent" }, Train = new TrainConfig { Steps = 3 } }, CPU, new LoggerConfiguration().CreateLogger(), CancellationToken.None));
     }
 }
