@@ -106,7 +106,7 @@ public static class SynthPhysicsSet
                 rows.Add([name, g.ToString(CultureInfo.InvariantCulture), e == PhysicsEvent.None ? "1" : "0"]);
             }
         }
-        Encode(jobs, options, ct);
+        Encode(jobs, options, ct, lossless: true);
         var pairs = Path.Combine(root, "pairs.csv");
         WriteCsv(pairs, ["path", "group", "plausible"], rows);
         return pairs;
@@ -141,7 +141,7 @@ public static class SynthPhysicsSet
         return o with { Colour = c.Name, R = c.R, G = c.G, B = c.B };
     }
 
-    private static void Encode(List<(PhysicsScene Scene, string Path)> jobs, SynthOptions options, CancellationToken ct)
+    private static void Encode(List<(PhysicsScene Scene, string Path)> jobs, SynthOptions options, CancellationToken ct, bool lossless = false)
     {
         foreach (var dir in jobs.Select(j => Path.GetDirectoryName(j.Path)!).Distinct())
             Directory.CreateDirectory(dir);
@@ -149,7 +149,7 @@ public static class SynthPhysicsSet
         var spec = new SynthVideoSpec(0, "", "", options.Size, options.Fps, options.FrameCount, true, "", 0, "", 0, []);
         // Two workers with single-threaded ffmpeg each, as for the bouncing kind.
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
-            job => SynthEncoder.Encode(job.Scene.Render(), spec, job.Path, ct));
+            job => SynthEncoder.Encode(job.Scene.Render(), spec, job.Path, ct, lossless));
     }
 
     private static void WriteCsv(string path, string[] header, IEnumerable<string[]> rows)

@@ -52,5 +52,11 @@ public class SynthPhysicsTests
         var first = lines[1].Split(',')[0];
         var frames = await FrameDecoder.DecodeAsync(Path.Combine(dir, first), 0, null, Small.Fps, Small.Size);
         Assert.Equal(Small.FrameCount, frames.Count);
+        // Decoded, not only rendered, the twins match the plausible clip until the event (lossless, no look-ahead).
+        var eventFrame = SynthPhysicsSet.Variant(SynthPhysicsSet.DescribeGroup(Small.Seed, 0, Small), PhysicsEvent.Vanish, Small.Seed, 0).EventFrame;
+        var vanish = await FrameDecoder.DecodeAsync(Path.Combine(dir, "voe/g0000_vanish.mp4"), 0, null, Small.Fps, Small.Size);
+        int n = eventFrame * frames.FrameBytes;
+        Assert.True(frames.Rgb.AsSpan(0, n).SequenceEqual(vanish.Rgb.AsSpan(0, n)));
+        Assert.False(frames.Rgb.AsSpan(n).SequenceEqual(vanish.Rgb.AsSpan(n)));
     }
 }
