@@ -38,7 +38,7 @@ public static class ReportHtml
                 continue;
             }
             File.WriteAllBytes(Path.Combine(evalDir, name + ".png"), png);
-            html.Append(CultureInfo.InvariantCulture, $"<img id=\"plot-{name}\" alt=\"{Title(name)}\" width=\"640\" height=\"360\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">");
+            html.Append(CultureInfo.InvariantCulture, $"<img id=\"plot-{name}\" alt=\"{Title(name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">");
         }
         html.Append("<h2>Violation of expectation</h2>").Append(Table(report["voe"]?["levels"] as JsonArray,
             ["level", "statistic", "relative_accuracy", "auroc", "untrained_relative_accuracy", "pixel_relative_accuracy"]));
@@ -73,7 +73,7 @@ public static class ReportHtml
                         g.Select(r => Num(r!["horizon"])).ToArray(), g.Select(r => Num(r!["ratio"])).ToArray())));
             case "surprise" when Section(report, "voe", "curves") is { Count: > 0 } curves:
                 return ReportPlots.Lines("Surprise over time (level 1, token mean)", "frame", "prediction error",
-                    curves.Select(c => new PlotSeries($"{c!["group"]}: {c["clip"]}",
+                    curves.Select(c => new PlotSeries(Path.GetFileNameWithoutExtension((string?)c!["clip"]) ?? "",
                         ((JsonArray)c["level1"]!).Select((_, i) => (double)i).ToArray(),
                         ((JsonArray)c["level1"]!).Select(v => v is null ? double.NaN : Num(v)).ToArray())));
             default:

@@ -8,7 +8,10 @@ public sealed record PlotSeries(string Name, IReadOnlyList<double> X, IReadOnlyL
 /// <summary>PNG line plots for the report, drawn by ScottPlot (SkiaSharp, headless).</summary>
 public static class ReportPlots
 {
-    /// <summary>A line plot of <paramref name="series"/> as PNG bytes, 640×360.</summary>
+    /// <summary>Size of a plot in pixels (a plot with a side legend is 300 px wider and 80 px taller).</summary>
+    public const int Width = 640, Height = 360;
+
+    /// <summary>A line plot of <paramref name="series"/> as PNG bytes, 640×360 (wider, legend beside the axes, for many series).</summary>
     public static byte[] Lines(string title, string xLabel, string yLabel, IEnumerable<PlotSeries> series, bool logY = false)
     {
         var plot = new Plot();
@@ -23,7 +26,10 @@ public static class ReportPlots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
-        plot.ShowLegend();
-        return plot.GetImageBytes(640, 360, ImageFormat.Png);
+        // Past a handful of series an inside legend hides the lines: put it beside the axes.
+        bool many = plot.GetPlottables().Count() > 4;
+        if (many) plot.ShowLegend(Edge.Right);
+        else plot.ShowLegend();
+        return plot.GetImageBytes(many ? Width + 300 : Width, many ? Height + 80 : Height, ImageFormat.Png);
     }
 }

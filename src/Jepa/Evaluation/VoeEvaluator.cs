@@ -15,7 +15,7 @@ namespace Jepa.Evaluation;
 public static class VoeEvaluator
 {
     // Groups drawn in the surprise-over-time plot.
-    private const int PlottedGroups = 3;
+    private const int PlottedGroups = 2;
 
     /// <param name="fps">frame rate the model was trained at; videos are decoded at it</param>
     public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
