@@ -40,6 +40,20 @@ if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; 
     fi
 fi
 
+# Chromium (headless) only for the tests: one checks that report.html draws its plots in a browser.
+# Quickstart users skip this download; scripts/test.sh passes --with-chromium.
+if [ "${1:-}" = "--with-chromium" ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+        sudo=()
+        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=(sudo)
+        say "installing chromium for the report test (apt-get)"
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        say "chromium is missing; install it (the report test needs a headless browser)"
+    fi
+fi
+
 dotnet_hint() {
     say "$1; install the .NET 10 SDK, for example:"
     say "  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0   (then add ~/.dotnet to PATH)"

@@ -14,7 +14,7 @@ bin=$(bash scripts/jepa.sh --print-path) # the binary itself, so that kill -9 hi
 args=(--set "data.train=$work/data/train" --set "train.steps=$steps" --set train.warmup_steps=10
       --set data.size=32 --set data.frames=4 --set model.dim=32 --set model.heads=2 --set model.predictor_dim=32
       --set model.depth=1 --set model.predictor_depth=1 --set train.batch_size=4 --set log.every=1
-      --set train.checkpoint_every=7 --set train.threads=1)
+      --set train.checkpoint_every=7 --set train.threads=1 --set eval.every=0)
 
 echo "uninterrupted run of $steps steps"
 "$bin" train "${args[@]}" --run-dir "$work/full" > "$work/full.log" 2>&1

@@ -161,6 +161,12 @@ public sealed record EvalConfig
     /// <summary>Held-out clips used by eval --task predict.</summary>
     public int Clips { get; init; } = 64;
     public int BatchSize { get; init; } = 16;
+
+    /// <summary>Steps between collapse-monitor measurements on a fixed held-out batch during training; 0 = off.</summary>
+    public int Every { get; init; } = 250;
+
+    /// <summary>Warn when a level's effective rank falls below this share of its dim (the design's healthy runs kept 26–61%).</summary>
+    public double MinRankShare { get; init; } = 0.1;
 }
 
 /// <summary>What is logged, how often.</summary>

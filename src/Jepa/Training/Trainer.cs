@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Jepa.Config;
 using Jepa.Data;
+using Jepa.Evaluation;
 using Jepa.Models;
 using Serilog;
 using TorchSharp;
@@ -56,6 +57,8 @@ public static class Trainer
         var data = await TrainingData.OpenAsync(config.Data, runDir, log, ct);
         using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: step);
         using var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"));
+        // Evaluation block: the collapse monitor's fixed held-out batch (null when eval.every is 0).
+        var monitor = await CollapseMonitor.CreateAsync(config, device, log, ct);
 
         var latest = Path.Combine(CheckpointFiles.Folder(runDir), CheckpointFiles.Latest);
         var lastGood = resumeFrom;
@@ -143,6 +146,10 @@ public static class Trainer
                 waited = 0;
                 clipsSinceLog = 0;
             }
+            // Evaluation block: effective rank, per-dim std and predict ratio on the held-out batch.
+            if (monitor is not null && monitor.Due(step))
+                metrics.Write(monitor.Measure(model, step));
+
             if (step % t.CheckpointEvery == 0 || last)
                 lastGood = SaveCheckpoint(config, runDir, step, model, optimizer, log) ?? lastGood;
         }

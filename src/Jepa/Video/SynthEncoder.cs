@@ -12,7 +12,11 @@ internal static class SynthEncoder
     /// Writes <paramref name="frames"/> ([T, Size, Size, 3] uint8) to <paramref name="outPath"/>.
     /// Encodes to a temporary name and renames, so an interrupted run never leaves a truncated mp4.
     /// </summary>
-    public static void Encode(byte[] frames, SynthVideoSpec spec, string outPath, CancellationToken ct)
+    /// <param name="lossless">
+    /// x264 at qp 0 with no B-frames: each frame decodes to the same pixels whatever frames follow it.
+    /// Lossy rate control looks ahead, so clips that differ only from frame e would differ slightly before e too.
+    /// </param>
+    public static void Encode(byte[] frames, SynthVideoSpec spec, string outPath, CancellationToken ct, bool lossless = false)
     {
         var tmp = outPath + ".part";
         string fps = spec.Fps.ToString("R", CultureInfo.InvariantCulture);
@@ -22,7 +26,8 @@ internal static class SynthEncoder
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{spec.Size}x{spec.Size}", "-r", fps, "-i", "pipe:0",
             // veryfast + crf 20: near-lossless for flat synthetic colours, and fast. One thread per
             // encoder, since two run at once. faststart puts the index first, so a truncated copy still decodes.
-            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "20", "-threads", "1",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast",
+            .. (lossless ? new[] { "-qp", "0", "-bf", "0" } : ["-crf", "20"]), "-threads", "1",
             "-movflags", "+faststart", "-f", "mp4", tmp,
         ];
         using var process = FfmpegProcess.Start("ffmpeg", args, redirectStdin: true);

@@ -27,6 +27,9 @@ public sealed record SynthOptions
     /// <summary>Each video has 1..MaxObjects objects.</summary>
     public int MaxObjects { get; init; } = 2;
 
+    /// <summary>Groups of clips sharing a start in a violation-of-expectation set (kind voe).</summary>
+    public int Groups { get; init; } = 32;
+
     /// <summary>Frames per video: Seconds × Fps, rounded.</summary>
     public int FrameCount => (int)Math.Round(Seconds * Fps);
 }

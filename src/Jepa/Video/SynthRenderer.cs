@@ -83,10 +83,10 @@ internal static class SynthRenderer
 
     private static double Smooth(double t) => t * t * (3 - 2 * t);
 
-    private static byte ToByte(double v) => (byte)Math.Clamp(Math.Round(v), 0, 255);
+    internal static byte ToByte(double v) => (byte)Math.Clamp(Math.Round(v), 0, 255);
 
     // Anti-aliased by signed distance: coverage = clamp(0.5 - d, 0, 1) with d in pixels.
-    private static void Draw(Span<byte> frame, int size, SynthObject o, double x01, double y01)
+    internal static void Draw(Span<byte> frame, int size, SynthObject o, double x01, double y01)
     {
         double cx = x01 * size, cy = y01 * size, r = o.Radius * size;
         int x0 = Math.Max(0, (int)(cx - r - 2)), x1 = Math.Min(size - 1, (int)(cx + r + 2));

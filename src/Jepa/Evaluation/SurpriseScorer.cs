@@ -1,0 +1,92 @@
+using Jepa.Data;
+using Jepa.Models;
+using Jepa.Video;
+using static TorchSharp.torch;
+
+namespace Jepa.Evaluation;
+
+/// <summary>
+/// Surprise over time of whole videos. A video longer than the model's clip is scored through
+/// windows of the model's length sliding by one frame: the first window scores all its frames, each
+/// later window only its last frame (or chunk), which it predicts from the longest context there is.
+/// </summary>
+public static class SurpriseScorer
+{
+    /// <summary>Level-1 and level-2 surprise of every video, from horizon-1 prediction errors (L1 over channels).</summary>
+    /// <returns>[video][level-1] curves, one value per frame of the video</returns>
+    public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device)
+    {
+        int t = model.Frames, size = model.Size, chunk = model.Spec.Chunk;
+        var curves = videos.Select(v => new[] { SurpriseCurve.Empty(v.Count), SurpriseCurve.Empty(v.Count) }).ToArray();
+        var windows = videos.SelectMany((v, i) => Enumerable.Range(0, v.Count - t + 1).Select(w => (Video: i, Start: w))).ToList();
+        model.eval();
+        using (no_grad())
+        {
+            for (int first = 0; first < windows.Count; first += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var batch = windows.Skip(first).Take(batchSize).ToList();
+                var bytes = new byte[batch.Count * t * size * size * 3];
+                for (int i = 0; i < batch.Count; i++)
+                    Copy(videos[batch[i].Video], batch[i].Start, t, bytes, i);
+                var output = model.Forward(ClipTensors.ToInput(bytes, batch.Count, t, size, device));
+                for (int l = 0; l < 2; l++)
+                {
+                    var level = output.Levels[l];
+                    var error = (level.Predictions[0] - level.TargetFor(1)).abs().mean([-1]); // [B, S-1, N]
+                    var mean = error.mean([-1]).cpu().data<float>().ToArray();          // [B, S-1]
+                    var max = error.amax([-1]).cpu().data<float>().ToArray();           // [B, S-1]
+                    int steps = (int)error.shape[1], span = l == 0 ? 1 : chunk;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        var (video, start) = batch[i];
+                        // Step s+1 of the window ends at frame start + (s+1)·span + span − 1.
+                        for (int s = start == 0 ? 0 : steps - 1; s < steps; s++)
+                        {
+                            int frame = start + (s + 1) * span + span - 1;
+                            curves[video][l].TokenMean[frame] = mean[i * steps + s];
+                            curves[video][l].TokenMax[frame] = max[i * steps + s];
+                        }
+                    }
+                }
+            }
+        }
+        model.train();
+        return curves;
+    }
+
+    /// <summary>Frames start..start+frames−1 of a video into slot <paramref name="slot"/> of a uint8 batch.</summary>
+    internal static void Copy(DecodedFrames video, int start, int frames, byte[] batch, int slot)
+    {
+        int n = frames * video.FrameBytes;
+        video.Rgb.AsSpan(start * video.FrameBytes, n).CopyTo(batch.AsSpan(slot * n, n));
+    }
+
+    /// <summary>
+    /// The pixel baseline: mean absolute difference of consecutive frames (0..1), averaged over the
+    /// frame and as the max over a <paramref name="grid"/>×<paramref name="grid"/> grid of patches (the model's token grid).
+    /// </summary>
+    public static SurpriseCurve Pixel(DecodedFrames video, int grid)
+    {
+        var curve = SurpriseCurve.Empty(video.Count);
+        int size = video.Size, patch = Math.Max(1, size / grid);
+        for (int f = 1; f < video.Count; f++)
+        {
+            var a = video.Frame(f - 1);
+            var b = video.Frame(f);
+            var sums = new double[grid * grid];
+            double total = 0;
+            for (int y = 0; y < size; y++)
+                for (int x = 0; x < size; x++)
+                {
+                    int k = (y * size + x) * 3;
+                    double d = (Math.Abs(a[k] - b[k]) + Math.Abs(a[k + 1] - b[k + 1]) + Math.Abs(a[k + 2] - b[k + 2])) / (3 * 255.0);
+                    total += d;
+                    sums[Math.Min(grid - 1, y / patch) * grid + Math.Min(grid - 1, x / patch)] += d;
+                }
+            curve.TokenMean[f] = total / (size * size);
+            curve.TokenMax[f] = sums.Max() / (patch * patch);
+        }
+        return curve;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using Jepa.Config;
+using Jepa.Models;
+using Jepa.Video;
+using static TorchSharp.torch;
+
+namespace Jepa.Evaluation;
+
+/// <summary>
+/// Violation of expectation: is the impossible continuation more surprising than the possible one?
+/// Surprise is each level's prediction error over time; every figure stands beside the untrained
+/// model's and a pixel-difference surprise's, which a world model must beat.
+/// </summary>
+public static class VoeEvaluator
+{
+    // Groups drawn in the surprise-over-time plot.
+    private const int PlottedGroups = 2;
+
+    /// <param name="fps">frame rate the model was trained at; videos are decoded at it</param>
+    public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
+        double fps, int batchSize, Device device, CancellationToken ct)
+    {
+        var videos = new DecodedFrames[clips.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
+            async (i, token) =>
+            {
+                try
+                {
+                    videos[i] = await FrameDecoder.DecodeAsync(clips[i].Path, 0, null, fps, model.Size, token);
+                }
+                catch (VideoException e)
+                {
+                    throw new UsageException($"voe clip {clips[i].Path} cannot be read ({e.Reason}); fix or remove it from the CSV.", e);
+                }
+                if (videos[i].Count < model.Frames)
+                    throw new UsageException($"voe clip {clips[i].Path} has {videos[i].Count} frames at {fps} fps, fewer than the model's {model.Frames}; use longer clips.");
+            });
+
+        var trained = SurpriseScorer.Model(model, videos, batchSize, device);
+        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device);
+        int grid = model.Size / model.Spec.StemStride;
+        var pixel = videos.Select(v => SurpriseScorer.Pixel(v, grid)).ToArray();
+
+        var rows = new List<VoeRow>();
+        for (int l = 0; l < 2; l++)
+            foreach (var stat in SurpriseCurve.Statistics)
+            {
+                var m = trained.Select(c => c[l].Statistic(stat)).ToArray();
+                var u = baseline.Select(c => c[l].Statistic(stat)).ToArray();
+                var p = pixel.Select(c => c.Statistic(stat)).ToArray();
+                rows.Add(new VoeRow(l + 1, stat, VoeMetrics.RelativeAccuracy(clips, m), VoeMetrics.Auroc(clips, m),
+                    VoeMetrics.RelativeAccuracy(clips, u), VoeMetrics.Auroc(clips, u),
+                    VoeMetrics.RelativeAccuracy(clips, p), VoeMetrics.Auroc(clips, p)));
+            }
+        var best = rows.OrderByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc).First();
+        var groups = clips.Select(c => c.Group).Distinct().ToList();
+        int pairs = clips.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
+        var curves = new List<VoeCurve>();
+        for (int i = 0; i < clips.Count; i++)
+            if (groups.IndexOf(clips[i].Group) < PlottedGroups)
+                curves.Add(new VoeCurve(clips[i].Group, Path.GetFileName(clips[i].Path), clips[i].Plausible,
+                    Json(trained[i][0].TokenMean), Json(trained[i][1].TokenMean)));
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves));
+    }
+
+    /// <summary>The voe section as a plain-text table.</summary>
+    public static string Table(VoeSection voe)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"Violation of expectation on {voe.Groups} groups ({voe.Clips} clips, {voe.Pairs} possible/impossible pairs); relative accuracy (AUROC):");
+        sb.AppendLine("  level  statistic               model           untrained       pixel-diff");
+        foreach (var r in voe.Levels)
+            sb.AppendLine(c, $"  {r.Level,5}  {r.Statistic,-22}  {r.RelativeAccuracy,5:F3} ({r.Auroc:F3})   {r.UntrainedRelativeAccuracy,5:F3} ({r.UntrainedAuroc:F3})   {r.PixelRelativeAccuracy,5:F3} ({r.PixelAuroc:F3})");
+        sb.AppendLine(c, $"Best: level {voe.Best.Level}, {voe.Best.Statistic}: {voe.Best.RelativeAccuracy:F3}");
+        return sb.ToString();
+    }
+
+    // JSON has no NaN: frames without a prediction are null.
+    private static double?[] Json(double[] values) => values.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray();
+}

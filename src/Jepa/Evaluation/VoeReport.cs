@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+
+namespace Jepa.Evaluation;
+
+/// <summary>
+/// One level and surprise statistic: relative (pairwise, within group) accuracy and AUROC of the
+/// model, beside the same figures for the untrained model of the same architecture and for the
+/// pixel frame-difference surprise (which has no level: the same pixel figures appear on both levels).
+/// </summary>
+public sealed record VoeRow(
+    [property: JsonPropertyName("level")] int Level,
+    [property: JsonPropertyName("statistic")] string Statistic,
+    [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
+    [property: JsonPropertyName("auroc")] double Auroc,
+    [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
+    [property: JsonPropertyName("untrained_auroc")] double UntrainedAuroc,
+    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
+    [property: JsonPropertyName("pixel_auroc")] double PixelAuroc);
+
+/// <summary>Surprise over time of one clip (level 1 and 2 token-mean, pixel token-mean), for the plot.</summary>
+public sealed record VoeCurve(
+    [property: JsonPropertyName("group")] string Group,
+    [property: JsonPropertyName("clip")] string Clip,
+    [property: JsonPropertyName("plausible")] bool Plausible,
+    [property: JsonPropertyName("level1")] double?[] Level1,
+    [property: JsonPropertyName("level2")] double?[] Level2);
+
+/// <summary>The voe section of report.json.</summary>
+public sealed record VoeSection(
+    [property: JsonPropertyName("levels")] IReadOnlyList<VoeRow> Levels,
+    [property: JsonPropertyName("best")] VoeRow Best,
+    [property: JsonPropertyName("groups")] int Groups,
+    [property: JsonPropertyName("clips")] int Clips,
+    [property: JsonPropertyName("pairs")] int Pairs,
+    [property: JsonPropertyName("curves")] IReadOnlyList<VoeCurve> Curves);
+
+/// <summary>The result of eval --task voe: <c>{"voe": …}</c> in report.json.</summary>
+public sealed record VoeReport([property: JsonPropertyName("voe")] VoeSection Voe);

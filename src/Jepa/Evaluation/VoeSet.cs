@@ -1,0 +1,51 @@
+using CsvHelper;
+using Jepa.Config;
+
+namespace Jepa.Evaluation;
+
+/// <summary>One clip of a violation-of-expectation set.</summary>
+/// <param name="Path">Absolute path of the video.</param>
+/// <param name="Group">Clips of a group share their start.</param>
+/// <param name="Plausible">Whether the clip follows the physics of the scene.</param>
+public sealed record VoeClip(string Path, string Group, bool Plausible);
+
+/// <summary>Reads a violation-of-expectation CSV (<c>path,group,plausible</c>, ARCHITECTURE.md), from any source.</summary>
+public static class VoeSet
+{
+    /// <summary>The clips of <paramref name="csvPath"/>, checked: every column present, every group with both kinds.</summary>
+    public static IReadOnlyList<VoeClip> Read(string csvPath)
+    {
+        var file = System.IO.Path.GetFullPath(csvPath);
+        if (!File.Exists(file))
+            throw new UsageException($"--data '{file}' does not exist; pass a CSV with columns path,group,plausible (jepa synth --kind voe writes one).");
+        var folder = System.IO.Path.GetDirectoryName(file)!;
+        using var csv = CsvReader.Create(File.OpenRead(file), CsvReaderOptions.Default with { Separator = ',', TrimWhitespace = true, TrackLineNumbers = true }, false);
+        var header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int pathCol = header.IndexOf("path"), groupCol = header.IndexOf("group"), plausibleCol = header.IndexOf("plausible");
+        var missing = new[] { ("path", pathCol), ("group", groupCol), ("plausible", plausibleCol) }.Where(c => c.Item2 < 0).Select(c => c.Item1).ToList();
+        if (missing.Count > 0)
+            throw new UsageException($"{file} has no {string.Join(", ", missing)} column (header: {string.Join(',', csv.Headers)}); a voe set needs the header path,group,plausible.");
+
+        var clips = new List<VoeClip>();
+        while (csv.Read())
+        {
+            string Field(int i) => i < csv.FieldCount ? csv.GetString(i).Trim() : "";
+            long line = csv.LineNumber;
+            string path = Field(pathCol), group = Field(groupCol), plausible = Field(plausibleCol);
+            if (path.Length == 0 || group.Length == 0)
+                throw new UsageException($"{file} line {line} has an empty path or group; give every row both.");
+            if (plausible is not ("0" or "1"))
+                throw new UsageException($"{file} line {line} has plausible '{plausible}'; it must be 1 (possible) or 0 (impossible).");
+            var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
+            if (!File.Exists(full))
+                throw new UsageException($"{file} line {line} names {full}, which does not exist; paths are relative to the CSV's folder.");
+            clips.Add(new VoeClip(full, group, plausible == "1"));
+        }
+        if (clips.Count == 0)
+            throw new UsageException($"{file} lists no clips; add rows path,group,plausible.");
+        var lopsided = clips.GroupBy(c => c.Group).FirstOrDefault(g => !g.Any(c => c.Plausible) || g.All(c => c.Plausible));
+        if (lopsided is not null)
+            throw new UsageException($"{file}: group '{lopsided.Key}' needs at least one plausible (1) and one impossible (0) clip.");
+        return clips;
+    }
+}

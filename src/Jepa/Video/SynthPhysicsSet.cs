@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using CsvHelper;
+using Jepa.Config;
+
+namespace Jepa.Video;
+
+/// <summary>
+/// The physics world as data sets: <c>physics</c> (plausible clips only, to train on, with speed and
+/// direction labels) and <c>voe</c> (violation of expectation: groups of clips sharing a start, one
+/// plausible and one per <see cref="PhysicsEvent"/>, listed in <c>pairs.csv</c>).
+/// </summary>
+public static class SynthPhysicsSet
+{
+    /// <summary>Horizontal speed classes of the throw, in frame sides per second (±10% within a class).</summary>
+    public static readonly IReadOnlyList<(string Name, double SidesPerSecond)> Speeds =
+        [("slow", 0.25), ("medium", 0.5), ("fast", 0.9)];
+
+    /// <summary>The impossible continuations every voe group has, in file order after the plausible clip.</summary>
+    public static readonly IReadOnlyList<PhysicsEvent> Violations =
+        [PhysicsEvent.Vanish, PhysicsEvent.Teleport, PhysicsEvent.ThroughWall, PhysicsEvent.Antigravity, PhysicsEvent.Recolour, PhysicsEvent.Reshape];
+
+    // Bright colours that stand out from the muted backgrounds, the brown floor and the grey wall.
+    private static readonly (string Name, byte R, byte G, byte B)[] Palette =
+    [
+        ("red", 230, 40, 40), ("green", 40, 200, 60), ("blue", 40, 80, 235), ("yellow", 240, 220, 40),
+        ("magenta", 220, 50, 220), ("cyan", 40, 220, 230),
+    ];
+
+    // Streams of SynthRandom.Mix: training scenes and voe starts never share a seed.
+    private const ulong PhysicsStream = 2, VoeStream = 3;
+
+    /// <summary>The plausible scene of physics video <paramref name="index"/>: a pure function of (seed, index, options).</summary>
+    public static PhysicsScene Describe(int seed, int index, SynthOptions options) =>
+        Scene(new SynthRandom(SynthRandom.Mix(seed, index, PhysicsStream)), index, options, towardWall: null);
+
+    /// <summary>
+    /// The start of voe group <paramref name="group"/>: thrown toward the wall so that it touches it in
+    /// the middle third of the clip (where the through-wall event happens), plus the frame of the other events.
+    /// </summary>
+    public static PhysicsScene DescribeGroup(int seed, int group, SynthOptions options)
+    {
+        int lo = Math.Max(2, options.FrameCount / 3), hi = Math.Max(lo, 2 * options.FrameCount / 3);
+        for (int attempt = 0; ; attempt++)
+        {
+            var rng = new SynthRandom(SynthRandom.Mix(seed, group * 1000L + attempt, VoeStream));
+            var scene = Scene(rng, group, options, towardWall: true);
+            int contact = scene.FirstWallContact();
+            // Short clips may have no start that fits: after 500 tries any start is taken.
+            if ((contact >= lo && contact <= hi) || attempt >= 500)
+                return scene with { EventFrame = lo + rng.Next(hi - lo + 1) };
+        }
+    }
+
+    /// <summary>Clip <paramref name="violation"/> of a group: the same start, broken from its event frame.</summary>
+    public static PhysicsScene Variant(PhysicsScene start, PhysicsEvent violation, int seed, int group)
+    {
+        var rng = new SynthRandom(SynthRandom.Mix(seed, group, VoeStream + 1));
+        var o = start.Object;
+        return violation switch
+        {
+            PhysicsEvent.ThroughWall => start with { Event = violation, EventFrame = Math.Max(1, start.FirstWallContact()) },
+            PhysicsEvent.Recolour => start with { Event = violation, Changed = Recoloured(o, rng) },
+            PhysicsEvent.Reshape => start with { Event = violation, Changed = o with { Shape = (SynthShape)(((int)o.Shape + 1 + rng.Next(2)) % 3) } },
+            _ => start with { Event = violation },
+        };
+    }
+
+    /// <summary>Writes <c>train/</c>, <c>val/</c> and <c>manifest.csv</c> (label = speed class) of plausible physics clips.</summary>
+    public static SynthResult GeneratePhysics(string outDir, SynthOptions options, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var root = Path.GetFullPath(outDir);
+        int total = options.TrainCount + options.ValCount;
+        var rows = new List<string[]>();
+        var jobs = new List<(PhysicsScene Scene, string Path)>();
+        for (int i = 0; i < total; i++)
+        {
+            var scene = Describe(options.Seed, i, options);
+            string split = i < options.TrainCount ? "train" : "val", name = $"{split}/physics_{i:D4}.mp4";
+            jobs.Add((scene, Path.Combine(root, name)));
+            rows.Add([name, scene.Speed, split, scene.Object.Shape.ToString().ToLowerInvariant(), scene.Object.Colour, scene.Direction]);
+        }
+        Encode(jobs, options, ct);
+        var manifest = Path.Combine(root, "manifest.csv");
+        WriteCsv(manifest, ["path", "label", "split", "shape", "colour", "direction"], rows);
+        return new SynthResult(root, manifest, options.TrainCount, options.ValCount, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Writes <c>voe/g####_&lt;event&gt;.mp4</c> for <see cref="SynthOptions.Groups"/> groups and
+    /// <c>pairs.csv</c> (<c>path,group,plausible</c>, ARCHITECTURE.md). Returns the path of pairs.csv.
+    /// </summary>
+    public static string GenerateVoe(string outDir, SynthOptions options, CancellationToken ct = default)
+    {
+        var root = Path.GetFullPath(outDir);
+        var rows = new List<string[]>();
+        var jobs = new List<(PhysicsScene Scene, string Path)>();
+        for (int g = 0; g < options.Groups; g++)
+        {
+            var start = DescribeGroup(options.Seed, g, options);
+            foreach (var e in new[] { PhysicsEvent.None }.Concat(Violations))
+            {
+                string name = $"voe/g{g:D4}_{(e == PhysicsEvent.None ? "plausible" : e.ToString().ToLowerInvariant())}.mp4";
+                jobs.Add((e == PhysicsEvent.None ? start : Variant(start, e, options.Seed, g), Path.Combine(root, name)));
+                rows.Add([name, g.ToString(CultureInfo.InvariantCulture), e == PhysicsEvent.None ? "1" : "0"]);
+            }
+        }
+        Encode(jobs, options, ct, lossless: true);
+        var pairs = Path.Combine(root, "pairs.csv");
+        WriteCsv(pairs, ["path", "group", "plausible"], rows);
+        return pairs;
+    }
+
+    private static PhysicsScene Scene(SynthRandom rng, int index, SynthOptions options, bool? towardWall)
+    {
+        if (options.Size < 16 || options.Size % 2 != 0 || options.FrameCount < 2)
+            throw new UsageException($"Physics clips need an even size of at least 16 and at least 2 frames (got size {options.Size}, {options.FrameCount} frames).");
+        var (speedName, speedBase) = Speeds[index % Speeds.Count];
+        double speed = speedBase * rng.Range(0.9, 1.1);
+        double wallX = rng.Range(0.4, 0.6);
+        var shape = (SynthShape)rng.Next(3);
+        var colour = Palette[rng.Next(Palette.Length)];
+        double radius = rng.Range(0.07, 0.1);
+        var probe = new SynthObject(shape, colour.Name, colour.R, colour.G, colour.B, radius, 0, 0, 0, 0);
+        bool left = rng.Next(2) == 0;
+        double gap = PhysicsScene.WallHalf + probe.HalfWidth + 0.02;
+        double x = left ? rng.Range(probe.HalfWidth, wallX - gap) : rng.Range(wallX + gap, 1 - probe.HalfWidth);
+        bool toward = towardWall ?? rng.Next(2) == 0;
+        double vx = (left == toward ? 1 : -1) * speed;
+        double y = rng.Range(0.2, 0.6), vy = rng.Range(-0.8, 0.2);
+        var o = probe with { X = x, Y = y, Vx = vx, Vy = vy };
+        return new PhysicsScene(options.Size, options.Fps, options.FrameCount, SynthRandom.Mix(options.Seed, index, 7),
+            wallX, o, speedName, vx > 0 ? "right" : "left", PhysicsEvent.None, options.FrameCount, o);
+    }
+
+    private static SynthObject Recoloured(SynthObject o, SynthRandom rng)
+    {
+        var others = Palette.Where(c => c.Name != o.Colour).ToArray();
+        var c = others[rng.Next(others.Length)];
+        return o with { Colour = c.Name, R = c.R, G = c.G, B = c.B };
+    }
+
+    private static void Encode(List<(PhysicsScene Scene, string Path)> jobs, SynthOptions options, CancellationToken ct, bool lossless = false)
+    {
+        foreach (var dir in jobs.Select(j => Path.GetDirectoryName(j.Path)!).Distinct())
+            Directory.CreateDirectory(dir);
+        // SynthEncoder reads only the size and frame rate of a spec.
+        var spec = new SynthVideoSpec(0, "", "", options.Size, options.Fps, options.FrameCount, true, "", 0, "", 0, []);
+        // Two workers with single-threaded ffmpeg each, as for the bouncing kind.
+        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
+            job => SynthEncoder.Encode(job.Scene.Render(), spec, job.Path, ct, lossless));
+    }
+
+    private static void WriteCsv(string path, string[] header, IEnumerable<string[]> rows)
+    {
+        using var csv = CsvWriter.Create(File.Create(path), CsvWriterOptions.Default with { NewLine = "\n" }, false);
+        csv.WriteHeader(header);
+        foreach (var r in rows) csv.WriteRecord(r);
+    }
+}

@@ -1,0 +1,88 @@
+using Jepa.Config;
+using Jepa.Evaluation;
+using Jepa.Models;
+using Jepa.Tests.Models;
+using Jepa.Video;
+using static TorchSharp.torch;
+
+namespace Jepa.Tests.Evaluation;
+
+public class VoeTests
+{
+    private static VoeClip Clip(string group, bool plausible) => new($"/{group}/{plausible}", group, plausible);
+
+    [Fact]
+    public void Relative_accuracy_compares_only_within_groups_and_counts_a_tie_half()
+    {
+        // Group a: impossible 3 > plausible 1 (win), impossible 1 = 1 (tie). Group b: impossible 0 < plausible 9 (loss).
+        // Across groups every impossible clip of a would lose to b's plausible 9, which must not count.
+        var clips = new[] { Clip("a", true), Clip("a", false), Clip("a", false), Clip("b", true), Clip("b", false) };
+        double[] surprise = [1, 3, 1, 9, 0];
+
+        Assert.Equal((1 + 0.5 + 0) / 3, VoeMetrics.RelativeAccuracy(clips, surprise), 12);
+        // AUROC over all clips: impossible {3,1,0} vs plausible {1,9}: 3>1 (1), 3<9, 1=1 (0.5), 1<9, 0<1, 0<9.
+        Assert.Equal(1.5 / 6, VoeMetrics.Auroc(clips, surprise), 12);
+    }
+
+    [Fact]
+    public void A_csv_without_a_group_column_or_with_a_one_sided_group_is_a_usage_error_naming_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("voe-csv").FullName;
+        File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
+        var noGroup = Path.Combine(dir, "nogroup.csv");
+        File.WriteAllText(noGroup, "path,plausible\na.mp4,1\n");
+        var oneSided = Path.Combine(dir, "onesided.csv");
+        File.WriteAllText(oneSided, "path,group,plausible\na.mp4,g1,1\na.mp4,g1,1\n");
+
+        Assert.Contains("no group column", Assert.Throws<UsageException>(() => VoeSet.Read(noGroup)).Message);
+        Assert.Contains("group 'g1' needs at least one plausible (1) and one impossible (0)", Assert.Throws<UsageException>(() => VoeSet.Read(oneSided)).Message);
+    }
+
+    [Fact]
+    public void A_vanishing_object_is_a_spike_in_the_pixel_surprise_at_its_event_frame()
+    {
+        var options = new SynthOptions { Seconds = 1, Fps = 8, Size = 32, Seed = 5 };
+        var start = SynthPhysicsSet.DescribeGroup(options.Seed, 0, options);
+        var vanish = SynthPhysicsSet.Variant(start, PhysicsEvent.Vanish, options.Seed, 0);
+        var frames = new DecodedFrames(options.FrameCount, options.Size, vanish.Render());
+
+        var curve = SurpriseScorer.Pixel(frames, grid: 4);
+
+        Assert.True(double.IsNaN(curve.TokenMean[0]), "frame 0 has no previous frame");
+        Assert.True(curve.TokenMax[vanish.EventFrame] > 0);
+        // Once the object is gone nothing moves: no pixel changes at all (raw frames, no codec noise).
+        Assert.All(curve.TokenMax.Skip(vanish.EventFrame + 1), v => Assert.Equal(0, v));
+    }
+
+    [Fact]
+    public async Task Voe_scores_every_level_and_statistic_beside_both_baselines_and_merges_into_the_report()
+    {
+        var dir = Path.Combine(TestSupport.TestVideos.Root, "voe-eval");
+        var options = new SynthOptions { Seconds = 1.5, Fps = 8, Size = 32, Seed = 9, Groups = 2 };
+        var clips = VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
+        manual_seed(4);
+        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+
+        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, CancellationToken.None);
+
+        Assert.Equal(2 * SurpriseCurve.Statistics.Count, report.Voe.Levels.Count);
+        Assert.All(report.Voe.Levels, r =>
+        {
+            foreach (var v in new[] { r.RelativeAccuracy, r.Auroc, r.UntrainedRelativeAccuracy, r.PixelRelativeAccuracy, r.PixelAuroc })
+                Assert.InRange(v, 0, 1);
+        });
+        Assert.Equal(2 * SynthPhysicsSet.Violations.Count, report.Voe.Pairs);
+        // 12 frames, windows of 8: level 1 scores frames 1..11, level 2 chunk ends 3, 5, 7 then every frame after.
+        var curve = report.Voe.Curves[0];
+        Assert.Null(curve.Level1[0]);
+        Assert.All(curve.Level1.Skip(1), v => Assert.NotNull(v));
+        Assert.Equal(new[] { 3, 5, 7, 8, 9, 10, 11 }, curve.Level2.Select((v, i) => (v, i)).Where(p => p.v is not null).Select(p => p.i));
+
+        var path = Path.Combine(dir, "report.json");
+        ReportWriter.Merge(path, report);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Equal("token_mean_time_max", (string)json["voe"]!["levels"]![0]!["statistic"]!);
+        Assert.NotNull(json["voe"]!["levels"]![0]!["auroc"]);
+    }
+}
