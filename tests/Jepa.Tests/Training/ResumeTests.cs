@@ -16,7 +16,7 @@ public class ResumeTests
         "--set", "data.size=32", "--set", "data.frames=4", "--set", "model.dim=32", "--set", "model.heads=2",
         "--set", "model.predictor_dim=32", "--set", "model.depth=1", "--set", "model.predictor_depth=1",
         "--set", "train.batch_size=4", "--set", "train.warmup_steps=1", "--set", "log.every=1",
-        "--set", "train.checkpoint_every=2", "--set", "train.threads=1", .. more,
+        "--set", "train.checkpoint_every=2", "--set", "train.threads=1", "--set", "eval.every=0", .. more,
     ];
 
     private static List<(int Step, double Loss)> Losses(string runDir) =>
