@@ -52,6 +52,10 @@ internal static class RunDirectory
                 if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
                 else if (File.Exists(path)) File.Delete(path);
             }
+            // TensorBoard names its event files by time and host; the old run's would mix with the new.
+            foreach (var events in Directory.EnumerateFiles(dir, "events.out.tfevents.*")) File.Delete(events);
+            var bad = Path.Combine(dir, "bad_videos.csv");
+            if (File.Exists(bad)) File.Delete(bad);
         }
         Directory.CreateDirectory(dir);
         return dir;

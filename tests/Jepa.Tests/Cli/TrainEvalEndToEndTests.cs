@@ -63,5 +63,12 @@ public class TrainEvalEndToEndTests
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("--overwrite", again.Stderr);
         Assert.Equal(before, File.ReadAllBytes(ckpt));
+
+        // --overwrite replaces the run: its old TensorBoard events go with it.
+        var stale = Path.Combine(dir, "r", "events.out.tfevents.1.old.1");
+        File.WriteAllText(stale, "old");
+        Assert.Equal(0, JepaProcess.Run(dir, [.. args, "--overwrite"]).ExitCode);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(ckpt));
     }
 }
