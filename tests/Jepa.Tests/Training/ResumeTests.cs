@@ -36,15 +36,14 @@ public class ResumeTests
         // Kill as soon as the first checkpoint exists, then resume; twice, at different moments.
         var first = JepaProcess.Start(dir, Args("killed", 12));
         var ckpt = Path.Combine(dir, "killed", "checkpoints", "step-000002.ckpt");
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(ckpt) && clock.Elapsed < TimeSpan.FromMinutes(2) && !first.HasExited) Thread.Sleep(20);
+        WaitUntil(() => File.Exists(ckpt), first);
         first.Kill(entireProcessTree: true);
         first.WaitForExit();
         Assert.True(File.Exists(ckpt), "the run should have written its first checkpoint before the kill");
 
         var second = JepaProcess.Start(dir, Args("killed", 12, "--resume", "auto"));
         var later = Path.Combine(dir, "killed", "checkpoints", "step-000006.ckpt");
-        while (!File.Exists(later) && clock.Elapsed < TimeSpan.FromMinutes(2) && !second.HasExited) Thread.Sleep(20);
+        WaitUntil(() => File.Exists(later), second);
         second.Kill(entireProcessTree: true);
         second.WaitForExit();
 
@@ -86,8 +85,7 @@ public class ResumeTests
         var args = Args("r", 100000, "--set", "train.checkpoint_every=100000");
         var process = JepaProcess.Start(dir, args);
         var metrics = Path.Combine(dir, "r", "metrics.jsonl");
-        var clock = Stopwatch.StartNew();
-        while ((!File.Exists(metrics) || File.ReadAllLines(metrics).Length < 3) && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
+        WaitUntil(() => File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3, process);
         Assert.Equal(0, Kill(process.Id, "TERM"));
         var r = JepaProcess.Wait(process, args);
         Assert.Equal(130, r.ExitCode);
@@ -146,8 +144,7 @@ public class ResumeTests
         try
         {
             var metrics = Path.Combine(dir, "r", "metrics.jsonl");
-            var clock = Stopwatch.StartNew();
-            while (!File.Exists(metrics) && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
+            WaitUntil(() => File.Exists(metrics), first);
             var second = JepaProcess.Run(dir, Args("r", 10, "--resume", "auto"));
             Assert.Equal(2, second.ExitCode);
             Assert.Contains("in use by another jepa process", second.Stderr);
@@ -159,6 +156,13 @@ public class ResumeTests
         }
         // The lock dies with its process, even on kill -9: the run can be resumed.
         AssertOk(JepaProcess.Run(dir, Args("r", 2, "--resume", "auto")));
+    }
+
+    /// <summary>Polls until the condition holds, the process has ended, or two minutes pass.</summary>
+    private static void WaitUntil(Func<bool> condition, Process process)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
     }
 
     private static int Kill(int pid, string signal)
