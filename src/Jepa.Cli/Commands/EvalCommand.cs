@@ -16,9 +16,10 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Held-out videos (folder, glob or manifest); default: the run's data.val." };
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval)." };
         var labels = new Option<string?>("--labels") { Description = "probe only: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
+        var minContext = new Option<int>("--min-context") { Description = "voe only: frames a prediction must have seen for its frame to be scored.", DefaultValueFactory = _ => 3 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
-        var command = new Command("eval", "Evaluate a checkpoint; writes report.json.") { checkpoint, task, data, labels, output, device };
+        var command = new Command("eval", "Evaluate a checkpoint; writes report.json.") { checkpoint, task, data, labels, minContext, output, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -38,12 +39,17 @@ internal static class EvalCommand
                 var reportPath = Path.Combine(outDir, "report.json");
                 if (t == "voe")
                 {
+                    int context = parse.GetValue(minContext);
+                    if (context < 1 || context >= model.Frames)
+                        throw new UsageException($"--min-context {context} is out of range for this checkpoint; give 1 to {model.Frames - 1} (its model sees {model.Frames} frames).");
                     var voeClips = VoeSet.Read(parse.GetValue(data)!);
                     using var untrained = RandomModel(model, config, dev);
                     log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, header.Step);
-                    var voe = await VoeEvaluator.EvaluateAsync(model, untrained, voeClips, config.Data.Fps, config.Eval.BatchSize, dev, token);
+                    var curvesCsv = Path.Combine(outDir, "voe_surprise.csv");
+                    var voe = await VoeEvaluator.EvaluateAsync(model, untrained, voeClips, config.Data.Fps, config.Eval.BatchSize, dev, context, curvesCsv, token);
                     ReportWriter.Merge(reportPath, voe);
                     Console.Write(VoeEvaluator.Table(voe.Voe));
+                    Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");
                     Console.WriteLine($"Report: {reportPath} and {ReportHtml.Write(outDir)}");
                     return 0;
                 }

@@ -9,12 +9,14 @@ namespace Jepa.Evaluation;
 /// Surprise over time of whole videos. A video longer than the model's clip is scored through
 /// windows of the model's length sliding by one frame: the first window scores all its frames, each
 /// later window only its last frame (or chunk), which it predicts from the longest context there is.
+/// Frames predicted from fewer than <c>minContext</c> frames are not scored: from one or two frames a
+/// model cannot know a speed or an acceleration, and those first errors would drown every later event.
 /// </summary>
 public static class SurpriseScorer
 {
     /// <summary>Level-1 and level-2 surprise of every video, from horizon-1 prediction errors (L1 over channels).</summary>
     /// <returns>[video][level-1] curves, one value per frame of the video</returns>
-    public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device)
+    public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device, int minContext = 1)
     {
         int t = model.Frames, size = model.Size, chunk = model.Spec.Chunk;
         var curves = videos.Select(v => new[] { SurpriseCurve.Empty(v.Count), SurpriseCurve.Empty(v.Count) }).ToArray();
@@ -33,9 +35,12 @@ public static class SurpriseScorer
                 for (int l = 0; l < 2; l++)
                 {
                     var level = output.Levels[l];
-                    var error = (level.Predictions[0] - level.TargetFor(1)).abs().mean([-1]); // [B, S-1, N]
+                    var prediction = level.Predictions[0];
+                    var target = level.TargetFor(1);
+                    var error = (prediction - target).abs().mean([-1]); // [B, S-1, N]
                     var mean = error.mean([-1]).cpu().data<float>().ToArray();          // [B, S-1]
                     var max = error.amax([-1]).cpu().data<float>().ToArray();           // [B, S-1]
+                    var pooled = (prediction.mean([-2]) - target.mean([-2])).abs().mean([-1]).cpu().data<float>().ToArray(); // [B, S-1]
                     int steps = (int)error.shape[1], span = l == 0 ? 1 : chunk;
                     for (int i = 0; i < batch.Count; i++)
                     {
@@ -44,8 +49,10 @@ public static class SurpriseScorer
                         for (int s = start == 0 ? 0 : steps - 1; s < steps; s++)
                         {
                             int frame = start + (s + 1) * span + span - 1;
+                            if ((s + 1) * span < minContext) continue; // frames seen before the predicted step
                             curves[video][l].TokenMean[frame] = mean[i * steps + s];
                             curves[video][l].TokenMax[frame] = max[i * steps + s];
+                            curves[video][l].Pooled[frame] = pooled[i * steps + s];
                         }
                     }
                 }
@@ -64,17 +71,19 @@ public static class SurpriseScorer
 
     /// <summary>
     /// The pixel baseline: mean absolute difference of consecutive frames (0..1), averaged over the
-    /// frame and as the max over a <paramref name="grid"/>×<paramref name="grid"/> grid of patches (the model's token grid).
+    /// frame, as the max over a <paramref name="grid"/>×<paramref name="grid"/> grid of patches (the model's token grid),
+    /// and pooled: the difference of the frames' mean colours.
     /// </summary>
-    public static SurpriseCurve Pixel(DecodedFrames video, int grid)
+    public static SurpriseCurve Pixel(DecodedFrames video, int grid, int minContext = 1)
     {
         var curve = SurpriseCurve.Empty(video.Count);
         int size = video.Size, patch = Math.Max(1, size / grid);
-        for (int f = 1; f < video.Count; f++)
+        for (int f = Math.Max(1, minContext); f < video.Count; f++)
         {
             var a = video.Frame(f - 1);
             var b = video.Frame(f);
             var sums = new double[grid * grid];
+            var colour = new double[3];
             double total = 0;
             for (int y = 0; y < size; y++)
                 for (int x = 0; x < size; x++)
@@ -82,10 +91,12 @@ public static class SurpriseScorer
                     int k = (y * size + x) * 3;
                     double d = (Math.Abs(a[k] - b[k]) + Math.Abs(a[k + 1] - b[k + 1]) + Math.Abs(a[k + 2] - b[k + 2])) / (3 * 255.0);
                     total += d;
+                    for (int ch = 0; ch < 3; ch++) colour[ch] += b[k + ch] - a[k + ch];
                     sums[Math.Min(grid - 1, y / patch) * grid + Math.Min(grid - 1, x / patch)] += d;
                 }
             curve.TokenMean[f] = total / (size * size);
             curve.TokenMax[f] = sums.Max() / (patch * patch);
+            curve.Pooled[f] = colour.Sum(Math.Abs) / (3 * 255.0 * size * size);
         }
         return curve;
     }

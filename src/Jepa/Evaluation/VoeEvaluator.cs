@@ -18,8 +18,10 @@ public static class VoeEvaluator
     private const int PlottedGroups = 2;
 
     /// <param name="fps">frame rate the model was trained at; videos are decoded at it</param>
+    /// <param name="minContext">frames a prediction must have seen for its frame to be scored (all three surprises)</param>
+    /// <param name="surpriseCsv">where to write every clip's surprise per frame, or null</param>
     public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
-        double fps, int batchSize, Device device, CancellationToken ct)
+        double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct)
     {
         var videos = new DecodedFrames[clips.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
@@ -37,10 +39,12 @@ public static class VoeEvaluator
                     throw new UsageException($"voe clip {clips[i].Path} has {videos[i].Count} frames at {fps} fps, fewer than the model's {model.Frames}; use longer clips.");
             });
 
-        var trained = SurpriseScorer.Model(model, videos, batchSize, device);
-        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device);
+        var trained = SurpriseScorer.Model(model, videos, batchSize, device, minContext);
+        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device, minContext);
         int grid = model.Size / model.Spec.StemStride;
-        var pixel = videos.Select(v => SurpriseScorer.Pixel(v, grid)).ToArray();
+        var pixel = videos.Select(v => SurpriseScorer.Pixel(v, grid, minContext)).ToArray();
+        if (surpriseCsv is not null)
+            WriteCurves(surpriseCsv, clips, trained, baseline, pixel);
 
         var rows = new List<VoeRow>();
         for (int l = 0; l < 2; l++)
@@ -76,6 +80,30 @@ public static class VoeEvaluator
         sb.AppendLine(c, $"Best: level {voe.Best.Level}, {voe.Best.Statistic}: {voe.Best.RelativeAccuracy:F3}");
         return sb.ToString();
     }
+
+    /// <summary>One row per clip, source, level and scored frame: <c>path,group,plausible,source,level,frame,token_mean,token_max,pooled</c>.</summary>
+    private static void WriteCurves(string path, IReadOnlyList<VoeClip> clips, SurpriseCurve[][] trained, SurpriseCurve[][] untrained, SurpriseCurve[] pixel)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        using var w = new StreamWriter(path) { NewLine = "\n" };
+        w.WriteLine("path,group,plausible,source,level,frame,token_mean,token_max,pooled");
+        for (int i = 0; i < clips.Count; i++)
+        {
+            var sources = new List<(string Name, int Level, SurpriseCurve Curve)>
+            {
+                ("model", 1, trained[i][0]), ("model", 2, trained[i][1]),
+                ("untrained", 1, untrained[i][0]), ("untrained", 2, untrained[i][1]), ("pixel", 0, pixel[i]),
+            };
+            foreach (var (name, level, curve) in sources)
+                for (int f = 0; f < curve.TokenMean.Length; f++)
+                    if (double.IsFinite(curve.TokenMean[f]))
+                        w.WriteLine(string.Create(c, $"{Csv(clips[i].Path)},{Csv(clips[i].Group)},{(clips[i].Plausible ? 1 : 0)},{name},{level},{f},{curve.TokenMean[f]:G6},{curve.TokenMax[f]:G6},{curve.Pooled[f]:G6}"));
+        }
+    }
+
+    private static string Csv(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     // JSON has no NaN: frames without a prediction are null.
     private static double?[] Json(double[] values) => values.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray();

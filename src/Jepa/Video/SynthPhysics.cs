@@ -62,9 +62,18 @@ public sealed record PhysicsScene(
     private const int Substeps = 8;
 
     /// <summary>Centre of the object and whether it is drawn, for every frame.</summary>
-    public (double X, double Y, bool Visible)[] Trajectory()
+    public (double X, double Y, bool Visible)[] Trajectory() => Simulate().Path;
+
+    /// <summary>
+    /// For every frame f, whether the object hits something (floor, ceiling, a side, the wall) on its
+    /// way from frame f to frame f + 1: where its motion is not a smooth throw.
+    /// </summary>
+    public bool[] Contacts() => Simulate().Contacts;
+
+    private ((double X, double Y, bool Visible)[] Path, bool[] Contacts) Simulate()
     {
         var result = new (double, double, bool)[FrameCount];
+        var contacts = new bool[FrameCount];
         double x = Object.X, y = Object.Y, vx = Object.Vx, vy = Object.Vy;
         double dt = 1.0 / Fps / Substeps;
         bool wallBroken = false;
@@ -89,16 +98,17 @@ public sealed record PhysicsScene(
                     double face = x < WallX ? WallX - WallHalf - Object.HalfWidth : WallX + WallHalf + Object.HalfWidth;
                     nx = 2 * face - nx;
                     vx = -vx;
+                    contacts[f] = true;
                 }
                 x = nx;
-                if (x < Object.HalfWidth) { x = 2 * Object.HalfWidth - x; vx = Math.Abs(vx); }
-                if (x > 1 - Object.HalfWidth) { x = 2 * (1 - Object.HalfWidth) - x; vx = -Math.Abs(vx); }
-                if (y < Object.Top) { y = 2 * Object.Top - y; vy = Math.Abs(vy); }
+                if (x < Object.HalfWidth) { x = 2 * Object.HalfWidth - x; vx = Math.Abs(vx); contacts[f] = true; }
+                if (x > 1 - Object.HalfWidth) { x = 2 * (1 - Object.HalfWidth) - x; vx = -Math.Abs(vx); contacts[f] = true; }
+                if (y < Object.Top) { y = 2 * Object.Top - y; vy = Math.Abs(vy); contacts[f] = true; }
                 double floor = FloorY - Object.Bottom;
-                if (y > floor) { y = 2 * floor - y; vy = -Math.Abs(vy) * FloorRestitution; }
+                if (y > floor) { y = 2 * floor - y; vy = -Math.Abs(vy) * FloorRestitution; contacts[f] = true; }
             }
         }
-        return result;
+        return (result, contacts);
     }
 
     /// <summary>The first frame at which the object touches the wall when the wall is solid, or -1.</summary>

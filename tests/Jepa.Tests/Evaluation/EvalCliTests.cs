@@ -40,10 +40,14 @@ public class EvalCliTests
         File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
         File.WriteAllText(Path.Combine(dir, "nocol.csv"), "path,group\na.mp4,1\n");
         File.WriteAllText(Path.Combine(dir, "onesided.csv"), "path,group,plausible\na.mp4,7,0\n");
+        File.WriteAllText(Path.Combine(dir, "pairs.csv"), "path,group,plausible\na.mp4,1,1\na.mp4,1,0\n");
 
         AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "physics"), "--task 'physics' is not known");
         AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe"), "--task voe needs --data");
         AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "nocol.csv"), "no plausible column");
         AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "onesided.csv"), "group '7' needs at least one plausible");
+        // The checkpoint's model sees 4 frames: a frame can be predicted from at most 3.
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "4"), "--min-context 4 is out of range for this checkpoint; give 1 to 3");
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "0"), "--min-context 0 is out of range");
     }
 }

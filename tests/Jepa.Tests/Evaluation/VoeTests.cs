@@ -55,6 +55,54 @@ public class VoeTests
     }
 
     [Fact]
+    public void Pooled_pixel_surprise_sees_a_recolour_and_a_vanish_but_not_an_unchanged_frame()
+    {
+        var options = new SynthOptions { Seconds = 1, Fps = 8, Size = 32, Seed = 5 };
+        var start = SynthPhysicsSet.DescribeGroup(options.Seed, 0, options);
+        foreach (var kind in new[] { PhysicsEvent.Recolour, PhysicsEvent.Vanish })
+        {
+            var scene = SynthPhysicsSet.Variant(start, kind, options.Seed, 0);
+            var curve = SurpriseScorer.Pixel(new DecodedFrames(options.FrameCount, options.Size, scene.Render()), grid: 4, minContext: 2);
+
+            Assert.True(double.IsNaN(curve.Pooled[1]), "frame 1 has one frame of context, fewer than 2");
+            Assert.True(curve.Pooled[scene.EventFrame] > 0, $"{kind}: the frame's mean colour changes at the event");
+        }
+        var vanish = SynthPhysicsSet.Variant(start, PhysicsEvent.Vanish, options.Seed, 0);
+        var still = SurpriseScorer.Pixel(new DecodedFrames(options.FrameCount, options.Size, vanish.Render()), grid: 4);
+        Assert.All(still.Pooled.Skip(vanish.EventFrame + 1), v => Assert.Equal(0, v));
+    }
+
+    [Fact]
+    public async Task Frames_with_less_context_than_asked_are_not_scored_and_every_scored_frame_is_in_the_csv()
+    {
+        var dir = Path.Combine(TestSupport.TestVideos.Root, "voe-context");
+        var options = new SynthOptions { Seconds = 1.5, Fps = 8, Size = 32, Seed = 9, Groups = 1 };
+        var clips = VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
+        manual_seed(4);
+        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        var csvPath = Path.Combine(dir, "out", "voe_surprise.csv");
+
+        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, 3, csvPath, CancellationToken.None);
+
+        // 12 frames, windows of 8, at least 3 frames seen: level 1 scores frames 3..11; level 2 (chunks of 2)
+        // the chunk ending at 5 (4 frames seen) and 7, then every frame after from the sliding windows.
+        static int[] Scored(double?[] v) => v.Select((x, i) => (x, i)).Where(p => p.x is not null).Select(p => p.i).ToArray();
+        var curve = report.Voe.Curves[0];
+        Assert.Equal(Enumerable.Range(3, 9), Scored(curve.Level1));
+        Assert.Equal(new[] { 5, 7, 8, 9, 10, 11 }, Scored(curve.Level2));
+
+        var lines = File.ReadAllLines(csvPath);
+        Assert.Equal("path,group,plausible,source,level,frame,token_mean,token_max,pooled", lines[0]);
+        // Per clip: model and untrained 9 + 6 frames each, pixel 9 frames.
+        Assert.Equal(clips.Count * (2 * (9 + 6) + 9), lines.Length - 1);
+        var first = lines[1].Split(',');
+        Assert.Equal(clips[0].Path, first[0]);
+        Assert.Equal(("model", "1", "3"), (first[3], first[4], first[5]));
+        Assert.All(lines.Skip(1), l => Assert.All(l.Split(',')[6..], v => Assert.True(double.IsFinite(double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)))));
+    }
+
+    [Fact]
     public async Task Voe_scores_every_level_and_statistic_beside_both_baselines_and_merges_into_the_report()
     {
         var dir = Path.Combine(TestSupport.TestVideos.Root, "voe-eval");
@@ -64,7 +112,7 @@ public class VoeTests
         using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
         using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
 
-        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, CancellationToken.None);
+        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, 1, null, CancellationToken.None);
 
         Assert.Equal(2 * SurpriseCurve.Statistics.Count, report.Voe.Levels.Count);
         Assert.All(report.Voe.Levels, r =>

@@ -26,6 +26,39 @@ public class SynthPhysicsTests
     }
 
     [Fact]
+    public void Voe_events_other_than_through_wall_happen_mid_flight_in_the_middle_third()
+    {
+        var options = Small with { Seconds = 2, Size = 64 };
+        int lo = options.FrameCount / 3, hi = 2 * options.FrameCount / 3;
+        for (int g = 0; g < 16; g++)
+        {
+            var start = SynthPhysicsSet.DescribeGroup(options.Seed, g, options);
+            var contacts = start.Contacts();
+            Assert.InRange(start.EventFrame, lo, hi);
+            // No bounce from two frames before the event to the frame after it.
+            Assert.False(contacts[start.EventFrame - 2] || contacts[start.EventFrame - 1] || contacts[start.EventFrame], $"group {g}: a bounce next to event frame {start.EventFrame}");
+            // A slow or medium throw reaches the wall in the middle third; a fast one may be there sooner.
+            if (start.Speed != "fast") Assert.InRange(start.FirstWallContact(), lo, hi);
+            else Assert.InRange(start.FirstWallContact(), 1, hi);
+        }
+    }
+
+    [Fact]
+    public void Contacts_mark_the_frames_where_the_object_bounces()
+    {
+        // Dropped from rest above the floor: it falls, and the first contact is the floor bounce,
+        // after which it moves up (y decreases) for the first time.
+        var o = new SynthObject(SynthShape.Circle, "red", 230, 40, 40, 0.08, 0.2, 0.3, 0, 0);
+        var scene = new PhysicsScene(64, 8, 24, 1, 0.7, o, "slow", "right", PhysicsEvent.None, 24, o);
+        var path = scene.Trajectory();
+        int bounce = Array.IndexOf(scene.Contacts(), true);
+        Assert.True(bounce > 0, "a dropped object must hit the floor within 3 s");
+        Assert.All(Enumerable.Range(1, bounce), f => Assert.True(path[f].Y > path[f - 1].Y, $"frame {f} still falling"));
+        Assert.True(path[bounce + 1].Y < PhysicsScene.FloorY - o.Bottom + 1e-9);
+        Assert.True(path[bounce + 2].Y < path[bounce + 1].Y, "after the bounce it rises");
+    }
+
+    [Fact]
     public void A_plausible_object_never_enters_the_wall_or_the_floor()
     {
         for (int i = 0; i < 30; i++)
