@@ -42,6 +42,9 @@ public static class ReportHtml
         }
         html.Append("<h2>Violation of expectation</h2>").Append(Table(report["voe"]?["levels"] as JsonArray,
             ["level", "statistic", "relative_accuracy", "auroc", "untrained_relative_accuracy", "pixel_relative_accuracy"]));
+        if (report["voe"]?["by_event"] is JsonArray { Count: > 0 } byEvent)
+            html.Append("<h3>By event, best level and statistic</h3>").Append(Table(byEvent,
+                ["event", "pairs", "relative_accuracy", "untrained_relative_accuracy", "pixel_relative_accuracy"]));
         html.Append("<h2>Probes</h2>").Append(Table(report["probe"]?["labels"] as JsonArray,
             ["label", "level", "features", "probe", "accuracy", "random_encoder_accuracy", "chance"]));
         // Marks how many plots the browser decoded, so a headless browser can check the page (tests do).

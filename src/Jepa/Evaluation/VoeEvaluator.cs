@@ -58,6 +58,10 @@ public static class VoeEvaluator
                     VoeMetrics.RelativeAccuracy(clips, p), VoeMetrics.Auroc(clips, p)));
             }
         var best = rows.OrderByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc).First();
+        var byEvent = ByEvent(clips,
+            trained.Select(c => c[best.Level - 1].Statistic(best.Statistic)).ToArray(),
+            baseline.Select(c => c[best.Level - 1].Statistic(best.Statistic)).ToArray(),
+            pixel.Select(c => c.Statistic(best.Statistic)).ToArray());
         var groups = clips.Select(c => c.Group).Distinct().ToList();
         int pairs = clips.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
         var curves = new List<VoeCurve>();
@@ -65,7 +69,22 @@ public static class VoeEvaluator
             if (groups.IndexOf(clips[i].Group) < PlottedGroups)
                 curves.Add(new VoeCurve(clips[i].Group, Path.GetFileName(clips[i].Path), clips[i].Plausible,
                     Json(trained[i][0].TokenMean), Json(trained[i][1].TokenMean)));
-        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves));
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent));
+    }
+
+    /// <summary>Per named event: the pairs of every plausible clip with the impossible clips of that event, in the same group.</summary>
+    private static List<VoeEventRow> ByEvent(IReadOnlyList<VoeClip> clips, double[] model, double[] untrained, double[] pixel)
+    {
+        var result = new List<VoeEventRow>();
+        foreach (var name in clips.Where(c => c.Event is not null).Select(c => c.Event!).Distinct())
+        {
+            var keep = Enumerable.Range(0, clips.Count).Where(i => clips[i].Plausible || clips[i].Event == name).ToArray();
+            var subset = keep.Select(i => clips[i]).ToArray();
+            int pairs = subset.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
+            double Accuracy(double[] surprise) => VoeMetrics.RelativeAccuracy(subset, keep.Select(i => surprise[i]).ToArray());
+            result.Add(new VoeEventRow(name, pairs, Accuracy(model), Accuracy(untrained), Accuracy(pixel)));
+        }
+        return result;
     }
 
     /// <summary>The voe section as a plain-text table.</summary>
@@ -78,6 +97,13 @@ public static class VoeEvaluator
         foreach (var r in voe.Levels)
             sb.AppendLine(c, $"  {r.Level,5}  {r.Statistic,-22}  {r.RelativeAccuracy,5:F3} ({r.Auroc:F3})   {r.UntrainedRelativeAccuracy,5:F3} ({r.UntrainedAuroc:F3})   {r.PixelRelativeAccuracy,5:F3} ({r.PixelAuroc:F3})");
         sb.AppendLine(c, $"Best: level {voe.Best.Level}, {voe.Best.Statistic}: {voe.Best.RelativeAccuracy:F3}");
+        if (voe.ByEvent.Count > 0)
+        {
+            sb.AppendLine(c, $"By event (level {voe.Best.Level}, {voe.Best.Statistic}); relative accuracy:");
+            sb.AppendLine("  event            pairs   model  untrained  pixel-diff");
+            foreach (var e in voe.ByEvent)
+                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}   {e.RelativeAccuracy,5:F3}      {e.UntrainedRelativeAccuracy,5:F3}       {e.PixelRelativeAccuracy,5:F3}");
+        }
         return sb.ToString();
     }
 

@@ -25,6 +25,14 @@ public sealed record VoeCurve(
     [property: JsonPropertyName("level1")] double?[] Level1,
     [property: JsonPropertyName("level2")] double?[] Level2);
 
+/// <summary>Relative accuracy over the pairs whose impossible clip breaks the physics in one way, for the best row's level and statistic.</summary>
+public sealed record VoeEventRow(
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("pairs")] int Pairs,
+    [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
+    [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
+    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy);
+
 /// <summary>The voe section of report.json.</summary>
 public sealed record VoeSection(
     [property: JsonPropertyName("levels")] IReadOnlyList<VoeRow> Levels,
@@ -32,7 +40,8 @@ public sealed record VoeSection(
     [property: JsonPropertyName("groups")] int Groups,
     [property: JsonPropertyName("clips")] int Clips,
     [property: JsonPropertyName("pairs")] int Pairs,
-    [property: JsonPropertyName("curves")] IReadOnlyList<VoeCurve> Curves);
+    [property: JsonPropertyName("curves")] IReadOnlyList<VoeCurve> Curves,
+    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
 
 /// <summary>The result of eval --task voe: <c>{"voe": …}</c> in report.json.</summary>
 public sealed record VoeReport([property: JsonPropertyName("voe")] VoeSection Voe);

@@ -7,9 +7,13 @@ namespace Jepa.Evaluation;
 /// <param name="Path">Absolute path of the video.</param>
 /// <param name="Group">Clips of a group share their start.</param>
 /// <param name="Plausible">Whether the clip follows the physics of the scene.</param>
-public sealed record VoeClip(string Path, string Group, bool Plausible);
+/// <param name="Event">What breaks the physics in an impossible clip, from the optional <c>event</c> column; null without one.</param>
+public sealed record VoeClip(string Path, string Group, bool Plausible, string? Event = null);
 
-/// <summary>Reads a violation-of-expectation CSV (<c>path,group,plausible</c>, ARCHITECTURE.md), from any source.</summary>
+/// <summary>
+/// Reads a violation-of-expectation CSV (<c>path,group,plausible</c>, ARCHITECTURE.md), from any source;
+/// an optional <c>event</c> column names what each impossible clip breaks, for a per-event breakdown.
+/// </summary>
 public static class VoeSet
 {
     /// <summary>The clips of <paramref name="csvPath"/>, checked: every column present, every group with both kinds.</summary>
@@ -21,7 +25,7 @@ public static class VoeSet
         var folder = System.IO.Path.GetDirectoryName(file)!;
         using var csv = CsvReader.Create(File.OpenRead(file), CsvReaderOptions.Default with { Separator = ',', TrimWhitespace = true, TrackLineNumbers = true }, false);
         var header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int pathCol = header.IndexOf("path"), groupCol = header.IndexOf("group"), plausibleCol = header.IndexOf("plausible");
+        int pathCol = header.IndexOf("path"), groupCol = header.IndexOf("group"), plausibleCol = header.IndexOf("plausible"), eventCol = header.IndexOf("event");
         var missing = new[] { ("path", pathCol), ("group", groupCol), ("plausible", plausibleCol) }.Where(c => c.Item2 < 0).Select(c => c.Item1).ToList();
         if (missing.Count > 0)
             throw new UsageException($"{file} has no {string.Join(", ", missing)} column (header: {string.Join(',', csv.Headers)}); a voe set needs the header path,group,plausible.");
@@ -39,7 +43,8 @@ public static class VoeSet
             var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path));
             if (!File.Exists(full))
                 throw new UsageException($"{file} line {line} names {full}, which does not exist; paths are relative to the CSV's folder.");
-            clips.Add(new VoeClip(full, group, plausible == "1"));
+            string kind = eventCol < 0 ? "" : Field(eventCol);
+            clips.Add(new VoeClip(full, group, plausible == "1", plausible == "0" && kind.Length > 0 ? kind : null));
         }
         if (clips.Count == 0)
             throw new UsageException($"{file} lists no clips; add rows path,group,plausible.");

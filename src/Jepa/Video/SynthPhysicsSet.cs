@@ -98,7 +98,7 @@ public static class SynthPhysicsSet
 
     /// <summary>
     /// Writes <c>voe/g####_&lt;event&gt;.mp4</c> for <see cref="SynthOptions.Groups"/> groups and
-    /// <c>pairs.csv</c> (<c>path,group,plausible</c>, ARCHITECTURE.md). Returns the path of pairs.csv.
+    /// <c>pairs.csv</c> (<c>path,group,plausible</c>, ARCHITECTURE.md, plus <c>event</c>). Returns the path of pairs.csv.
     /// </summary>
     public static string GenerateVoe(string outDir, SynthOptions options, CancellationToken ct = default)
     {
@@ -110,16 +110,19 @@ public static class SynthPhysicsSet
             var start = DescribeGroup(options.Seed, g, options);
             foreach (var e in new[] { PhysicsEvent.None }.Concat(Violations))
             {
-                string name = $"voe/g{g:D4}_{(e == PhysicsEvent.None ? "plausible" : e.ToString().ToLowerInvariant())}.mp4";
+                string name = $"voe/g{g:D4}_{(e == PhysicsEvent.None ? "plausible" : EventName(e))}.mp4";
                 jobs.Add((e == PhysicsEvent.None ? start : Variant(start, e, options.Seed, g), Path.Combine(root, name)));
-                rows.Add([name, g.ToString(CultureInfo.InvariantCulture), e == PhysicsEvent.None ? "1" : "0"]);
+                rows.Add([name, g.ToString(CultureInfo.InvariantCulture), e == PhysicsEvent.None ? "1" : "0", EventName(e)]);
             }
         }
         Encode(jobs, options, ct, lossless: true);
         var pairs = Path.Combine(root, "pairs.csv");
-        WriteCsv(pairs, ["path", "group", "plausible"], rows);
+        WriteCsv(pairs, ["path", "group", "plausible", "event"], rows);
         return pairs;
     }
+
+    /// <summary>The name of an event in file names and the <c>event</c> column of pairs.csv: <c>none</c>, <c>vanish</c>, <c>throughwall</c>….</summary>
+    public static string EventName(PhysicsEvent e) => e.ToString().ToLowerInvariant();
 
     private static PhysicsScene Scene(SynthRandom rng, int index, SynthOptions options, bool? towardWall)
     {

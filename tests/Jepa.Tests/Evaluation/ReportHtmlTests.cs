@@ -24,7 +24,8 @@ public class ReportHtmlTests
             new CollapseSection([new CollapseRow(1, 96, 50, 0.7)]), 8, 50));
         var row = new VoeRow(1, "token_mean_time_max", 0.9, 0.85, 0.6, 0.55, 0.5, 0.5);
         ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new VoeReport(new VoeSection([row], row, 1, 2, 1,
-            [new VoeCurve("0", "p.mp4", true, [null, 0.1, 0.2, 0.1], [null, null, 0.1, 0.1]), new VoeCurve("0", "v.mp4", false, [null, 0.1, 0.5, 0.3], [null, null, 0.3, 0.2])])));
+            [new VoeCurve("0", "p.mp4", true, [null, 0.1, 0.2, 0.1], [null, null, 0.1, 0.1]), new VoeCurve("0", "v.mp4", false, [null, 0.1, 0.5, 0.3], [null, null, 0.3, 0.2])],
+            [new VoeEventRow("vanish", 1, 1, 0.5, 0)])));
         ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new ProbeReport(new ProbeSection([new ProbeRow("speed", 1, "motion", "linear", 0.8, 0.5, 0.33)], 20, 10)));
 
         var page = ReportHtml.Write(evalDir);
@@ -34,6 +35,7 @@ public class ReportHtmlTests
         Assert.Equal(ReportHtml.PlotNames, images);
         Assert.Contains($"data-plots-drawn=\"{ReportHtml.PlotNames.Count}\"", dom);
         Assert.Contains("random_encoder_accuracy", dom);
+        Assert.Contains("By event, best level and statistic", dom);
         Assert.DoesNotContain("Not measured", dom);
     }
 

@@ -25,6 +25,20 @@ public class VoeTests
     }
 
     [Fact]
+    public void The_optional_event_column_names_impossible_clips_only()
+    {
+        var dir = Directory.CreateTempSubdirectory("voe-event").FullName;
+        File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
+        var csv = Path.Combine(dir, "pairs.csv");
+        File.WriteAllText(csv, "path,group,plausible,event\na.mp4,1,1,none\na.mp4,1,0,vanish\na.mp4,1,0,\n");
+        var plain = Path.Combine(dir, "plain.csv");
+        File.WriteAllText(plain, "path,group,plausible\na.mp4,1,1\na.mp4,1,0\n");
+
+        Assert.Equal(new string?[] { null, "vanish", null }, VoeSet.Read(csv).Select(c => c.Event));
+        Assert.All(VoeSet.Read(plain), c => Assert.Null(c.Event));
+    }
+
+    [Fact]
     public void A_csv_without_a_group_column_or_with_a_one_sided_group_is_a_usage_error_naming_it()
     {
         var dir = Directory.CreateTempSubdirectory("voe-csv").FullName;
@@ -126,6 +140,15 @@ public class VoeTests
         Assert.Null(curve.Level1[0]);
         Assert.All(curve.Level1.Skip(1), v => Assert.NotNull(v));
         Assert.Equal(new[] { 3, 5, 7, 8, 9, 10, 11 }, curve.Level2.Select((v, i) => (v, i)).Where(p => p.v is not null).Select(p => p.i));
+
+        // pairs.csv names each impossible clip's event: one row per event, each over its 2 groups' pairs.
+        Assert.Equal(SynthPhysicsSet.Violations.Select(SynthPhysicsSet.EventName), report.Voe.ByEvent.Select(e => e.Event));
+        Assert.All(report.Voe.ByEvent, e =>
+        {
+            Assert.Equal(2, e.Pairs);
+            Assert.InRange(e.RelativeAccuracy, 0, 1);
+        });
+        Assert.Equal(report.Voe.Best.RelativeAccuracy, report.Voe.ByEvent.Average(e => e.RelativeAccuracy), 12);
 
         var path = Path.Combine(dir, "report.json");
         ReportWriter.Merge(path, report);

@@ -79,9 +79,10 @@ public class SynthPhysicsTests
         var pairs = SynthPhysicsSet.GenerateVoe(dir, Small);
 
         var lines = File.ReadAllLines(pairs);
-        Assert.Equal("path,group,plausible", lines[0]);
+        Assert.Equal("path,group,plausible,event", lines[0]);
         Assert.Equal(Small.Groups * (1 + SynthPhysicsSet.Violations.Count), lines.Length - 1);
-        Assert.Equal(Small.Groups, lines.Skip(1).Count(l => l.EndsWith(",1", StringComparison.Ordinal)));
+        Assert.Equal(Small.Groups, lines.Skip(1).Count(l => l.EndsWith(",1,none", StringComparison.Ordinal)));
+        Assert.Contains("voe/g0001_throughwall.mp4,1,0,throughwall", lines);
         var first = lines[1].Split(',')[0];
         var frames = await FrameDecoder.DecodeAsync(Path.Combine(dir, first), 0, null, Small.Fps, Small.Size);
         Assert.Equal(Small.FrameCount, frames.Count);
