@@ -170,7 +170,14 @@ public static class Checkpoint
             stream.ReadExactly(stored);
             stream.Position = 0;
             using var body = new BoundedStream(stream, stream.Length - HashBytes);
-            if (!SHA256.HashData(body).AsSpan().SequenceEqual(stored)) throw Damaged(path, "its checksum does not match its contents");
+            if (!SHA256.HashData(body).AsSpan().SequenceEqual(stored))
+            {
+                // A whole checkpoint of another format has no (or another) trailer: say so, not "damaged".
+                stream.Position = 0;
+                if (OtherFormatVersion(stream) is { } version)
+                    throw new UsageException($"checkpoint '{path}' has format version {version}, this jepa reads version {FormatVersion}; use the jepa that wrote it, or train again.");
+                throw Damaged(path, "its checksum does not match its contents");
+            }
             stream.Position = 0;
             return stream;
         }
@@ -196,6 +203,22 @@ public static class Checkpoint
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException)
         {
             throw Damaged(path, e.Message);
+        }
+    }
+
+    /// <summary>The format version in the file's header when it has our magic and a version other than ours; else null.</summary>
+    private static int? OtherFormatVersion(Stream stream)
+    {
+        try
+        {
+            using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            if (r.ReadString() != Magic) return null;
+            int version = r.ReadInt32();
+            return version is > 0 and < 1000 && version != FormatVersion ? version : null;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
+        {
+            return null;
         }
     }
 
