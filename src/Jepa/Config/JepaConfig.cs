@@ -87,6 +87,9 @@ public sealed record ModelConfig
     /// <summary>Total stride of the conv stem (a power of two); tokens per frame = (size/stride)^2.</summary>
     public int? StemStride { get; init; }
 
+    /// <summary>Low-pass (3×3 binomial) before every stride-2 convolution of the stem, against aliasing.</summary>
+    public bool StemBlur { get; init; }
+
     /// <summary>MLP hidden width as a multiple of the block width.</summary>
     public double MlpRatio { get; init; } = 4;
 

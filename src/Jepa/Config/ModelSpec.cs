@@ -16,4 +16,5 @@ public sealed record ModelSpec(
     int Horizon,
     int Chunk,
     int Level2Pool,
-    int Level2Horizon);
+    int Level2Horizon,
+    bool StemBlur = false);

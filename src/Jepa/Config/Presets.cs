@@ -36,7 +36,8 @@ public static class Presets
             Horizon: m.Horizon,
             Chunk: m.Chunk,
             Level2Pool: m.Level2Pool,
-            Level2Horizon: m.Level2Horizon);
+            Level2Horizon: m.Level2Horizon,
+            StemBlur: m.StemBlur);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class ConvStem : nn.Module
     private readonly Conv2d project;
     private readonly int dim;
 
-    public ConvStem(int dim, int stride) : base(nameof(ConvStem))
+    public ConvStem(int dim, int stride, bool blur = false) : base(nameof(ConvStem))
     {
         int stageCount = (int)Math.Round(Math.Log2(stride));
         if (stageCount < 1 || 1 << stageCount != stride) throw new ArgumentException($"stem stride {stride} is not a power of two ≥ 2");
@@ -26,6 +26,7 @@ public sealed class ConvStem : nn.Module
         {
             // Channels double each stage and reach dim at the last: dim/4 → dim/2 → dim for three stages.
             long outChannels = Math.Max(16, dim >> (stageCount - 1 - s));
+            if (blur) layers.Add(($"blur{s}", new Blur()));
             layers.Add(($"conv{s}", nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 2, padding: 1)));
             var norm = nn.GroupNorm(Math.Min(8, outChannels / 4), outChannels);
             using (no_grad())
@@ -52,5 +53,25 @@ public sealed class ConvStem : nn.Module
         x = project.forward(stages.forward(x)); // [B·T, D, h, w]
         long n = x.shape[2] * x.shape[3];
         return x.reshape(b, t, dim, n).transpose(2, 3); // [B, T, N, D]
+    }
+}
+
+/// <summary>
+/// A fixed 3×3 binomial low-pass per channel (edges replicated): sampled after it, a stride-2 convolution
+/// aliases less, so an object moving a pixel moves the embedding a little instead of by a jump
+/// (Zhang 2019, "Making convolutional networks shift-invariant again").
+/// </summary>
+internal sealed class Blur : nn.Module<Tensor, Tensor>
+{
+    public Blur() : base(nameof(Blur)) { }
+
+    public override Tensor forward(Tensor x)
+    {
+        long c = x.shape[1];
+        using var k1 = tensor(new float[] { 0.25f, 0.5f, 0.25f }, device: x.device, dtype: x.dtype);
+        using var k2 = k1.outer(k1);
+        var kernel = k2.expand(c, 1, 3, 3);
+        var padded = nn.functional.pad(x, [1, 1, 1, 1], PaddingModes.Replicate);
+        return nn.functional.conv2d(padded, kernel, groups: c);
     }
 }

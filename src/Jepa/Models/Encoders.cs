@@ -22,7 +22,7 @@ public sealed class Encoders : nn.Module
         side = size / spec.StemStride;
         chunk = spec.Chunk;
         pool = spec.Level2Pool;
-        stem = new ConvStem(spec.Dim, spec.StemStride);
+        stem = new ConvStem(spec.Dim, spec.StemStride, spec.StemBlur);
         level1 = new FrameEncoder(side * side, spec.Dim, spec.Depth, spec.Heads, spec.MlpRatio);
         level2 = new FrameEncoder(Level2Tokens(spec, size), spec.Dim, spec.Level2Depth, spec.Heads, spec.MlpRatio);
         RegisterComponents();
