@@ -63,7 +63,7 @@ public static class VoeEvaluator
             baseline.Select(c => c[best.Level - 1].Statistic(best.Statistic)).ToArray(),
             pixel.Select(c => c.Statistic(best.Statistic)).ToArray());
         var groups = clips.Select(c => c.Group).Distinct().ToList();
-        int pairs = clips.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
+        int pairs = VoeMetrics.Pairs(clips);
         var curves = new List<VoeCurve>();
         for (int i = 0; i < clips.Count; i++)
             if (groups.IndexOf(clips[i].Group) < PlottedGroups)
@@ -80,9 +80,8 @@ public static class VoeEvaluator
         {
             var keep = Enumerable.Range(0, clips.Count).Where(i => clips[i].Plausible || clips[i].Event == name).ToArray();
             var subset = keep.Select(i => clips[i]).ToArray();
-            int pairs = subset.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
             double Accuracy(double[] surprise) => VoeMetrics.RelativeAccuracy(subset, keep.Select(i => surprise[i]).ToArray());
-            result.Add(new VoeEventRow(name, pairs, Accuracy(model), Accuracy(untrained), Accuracy(pixel)));
+            result.Add(new VoeEventRow(name, VoeMetrics.Pairs(subset), Accuracy(model), Accuracy(untrained), Accuracy(pixel)));
         }
         return result;
     }

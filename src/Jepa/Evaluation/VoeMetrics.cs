@@ -24,6 +24,10 @@ public static class VoeMetrics
         return pairs == 0 ? double.NaN : wins / pairs;
     }
 
+    /// <summary>Number of (plausible, impossible) pairs within groups: what <see cref="RelativeAccuracy"/> averages over.</summary>
+    public static int Pairs(IEnumerable<VoeClip> clips) =>
+        clips.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
+
     /// <summary>Area under the ROC curve of surprise as a detector of impossible clips, over all clips (Mann–Whitney, ties half).</summary>
     public static double Auroc(IReadOnlyList<VoeClip> clips, IReadOnlyList<double> surprise)
     {

@@ -63,15 +63,20 @@ public sealed class ConvStem : nn.Module
 /// </summary>
 internal sealed class Blur : nn.Module<Tensor, Tensor>
 {
+    private Tensor? kernel; // [1, 1, 3, 3], made once per device and type
+
     public Blur() : base(nameof(Blur)) { }
 
     public override Tensor forward(Tensor x)
     {
+        if (kernel is null || kernel.device != x.device || kernel.dtype != x.dtype)
+        {
+            kernel?.Dispose();
+            using var k1 = tensor(new float[] { 0.25f, 0.5f, 0.25f }, device: x.device, dtype: x.dtype);
+            kernel = k1.outer(k1).view(1, 1, 3, 3).DetachFromDisposeScope();
+        }
         long c = x.shape[1];
-        using var k1 = tensor(new float[] { 0.25f, 0.5f, 0.25f }, device: x.device, dtype: x.dtype);
-        using var k2 = k1.outer(k1);
-        var kernel = k2.expand(c, 1, 3, 3);
         var padded = nn.functional.pad(x, [1, 1, 1, 1], PaddingModes.Replicate);
-        return nn.functional.conv2d(padded, kernel, groups: c);
+        return nn.functional.conv2d(padded, kernel.expand(c, 1, 3, 3), groups: c);
     }
 }

@@ -192,8 +192,7 @@ public static class Checkpoint
     {
         try
         {
-            if (r.ReadString() != Magic) throw Damaged(path, "wrong magic");
-            int version = r.ReadInt32();
+            int version = ReadVersion(r) ?? throw Damaged(path, "wrong magic");
             if (version != FormatVersion)
                 throw new UsageException($"checkpoint '{path}' has format version {version}, this jepa reads version {FormatVersion}; use the jepa that wrote it.");
             var config = ConfigLoader.FromYaml(r.ReadString(), path + " (embedded config)");
@@ -212,15 +211,16 @@ public static class Checkpoint
         try
         {
             using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-            if (r.ReadString() != Magic) return null;
-            int version = r.ReadInt32();
-            return version is > 0 and < 1000 && version != FormatVersion ? version : null;
+            return ReadVersion(r) is { } version && version != FormatVersion ? version : null;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
         {
             return null;
         }
     }
+
+    /// <summary>The format version after our magic, or null when the magic is not ours.</summary>
+    private static int? ReadVersion(BinaryReader r) => r.ReadString() == Magic ? r.ReadInt32() : null;
 
     private static UsageException Damaged(string path, string why) =>
         new($"'{path}' is not a jepa checkpoint or is damaged ({why}); pass another checkpoint.");

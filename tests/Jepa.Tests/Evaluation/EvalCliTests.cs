@@ -1,8 +1,5 @@
-using Jepa.Config;
-using Jepa.Models;
 using Jepa.Tests.Cli;
-using Jepa.Tests.Models;
-using Jepa.Training;
+using Jepa.Tests.TestSupport;
 
 namespace Jepa.Tests.Evaluation;
 
@@ -17,26 +14,11 @@ public class EvalCliTests
         Assert.Contains(mustContain, lines[0]);
     }
 
-    // A tiny checkpoint: 32 px, 4 frames, the tests' tiny spec.
-    private static string TinyCheckpoint(string dir)
-    {
-        var spec = HJepaTests.Tiny();
-        var config = new JepaConfig
-        {
-            Data = new DataConfig { Size = 32, Frames = 4 },
-            Model = new ModelConfig { Dim = spec.Dim, Depth = spec.Depth, Heads = spec.Heads, PredictorDim = spec.PredictorDim, PredictorDepth = spec.PredictorDepth, Level2Depth = spec.Level2Depth, StemStride = spec.StemStride, MlpRatio = spec.MlpRatio },
-        };
-        using var model = new HJepa(Presets.Resolve(config.Model), 32, 4);
-        var path = Path.Combine(dir, "tiny.ckpt");
-        Checkpoint.Save(path, config, 1, model, null);
-        return path;
-    }
-
     [Fact]
     public void Unknown_tasks_missing_data_missing_columns_and_one_sided_groups_exit_2_with_one_sentence()
     {
         var dir = JepaProcess.TempDir("eval-errors");
-        var ckpt = TinyCheckpoint(dir);
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
         File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
         File.WriteAllText(Path.Combine(dir, "nocol.csv"), "path,group\na.mp4,1\n");
         File.WriteAllText(Path.Combine(dir, "onesided.csv"), "path,group,plausible\na.mp4,7,0\n");

@@ -11,6 +11,28 @@ public class VoeTests
 {
     private static VoeClip Clip(string group, bool plausible) => new($"/{group}/{plausible}", group, plausible);
 
+    /// <summary>A temporary folder holding a stand-in a.mp4 and the given CSV files (name, text).</summary>
+    private static string CsvFolder(string name, params (string File, string Text)[] files)
+    {
+        var dir = Directory.CreateTempSubdirectory(name).FullName;
+        File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
+        foreach (var (file, text) in files) File.WriteAllText(Path.Combine(dir, file), text);
+        return dir;
+    }
+
+    /// <summary>A generated voe set of 1.5 s clips (12 frames at 8 fps, 32 px) scored by two untrained tiny models.</summary>
+    private static async Task<(IReadOnlyList<VoeClip> Clips, VoeReport Report)> ScoreGenerated(string name, int groups, int minContext, string? csv = null)
+    {
+        var dir = Path.Combine(TestSupport.TestVideos.Root, name);
+        var options = new SynthOptions { Seconds = 1.5, Fps = 8, Size = 32, Seed = 9, Groups = groups };
+        var clips = VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
+        manual_seed(4);
+        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, minContext, csv, CancellationToken.None);
+        return (clips, report);
+    }
+
     [Fact]
     public void Relative_accuracy_compares_only_within_groups_and_counts_a_tie_half()
     {
@@ -27,12 +49,10 @@ public class VoeTests
     [Fact]
     public void The_optional_event_column_names_impossible_clips_only()
     {
-        var dir = Directory.CreateTempSubdirectory("voe-event").FullName;
-        File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
-        var csv = Path.Combine(dir, "pairs.csv");
-        File.WriteAllText(csv, "path,group,plausible,event\na.mp4,1,1,none\na.mp4,1,0,vanish\na.mp4,1,0,\n");
-        var plain = Path.Combine(dir, "plain.csv");
-        File.WriteAllText(plain, "path,group,plausible\na.mp4,1,1\na.mp4,1,0\n");
+        var dir = CsvFolder("voe-event",
+            ("pairs.csv", "path,group,plausible,event\na.mp4,1,1,none\na.mp4,1,0,vanish\na.mp4,1,0,\n"),
+            ("plain.csv", "path,group,plausible\na.mp4,1,1\na.mp4,1,0\n"));
+        string csv = Path.Combine(dir, "pairs.csv"), plain = Path.Combine(dir, "plain.csv");
 
         Assert.Equal(new string?[] { null, "vanish", null }, VoeSet.Read(csv).Select(c => c.Event));
         Assert.All(VoeSet.Read(plain), c => Assert.Null(c.Event));
@@ -41,12 +61,10 @@ public class VoeTests
     [Fact]
     public void A_csv_without_a_group_column_or_with_a_one_sided_group_is_a_usage_error_naming_it()
     {
-        var dir = Directory.CreateTempSubdirectory("voe-csv").FullName;
-        File.WriteAllText(Path.Combine(dir, "a.mp4"), "x");
-        var noGroup = Path.Combine(dir, "nogroup.csv");
-        File.WriteAllText(noGroup, "path,plausible\na.mp4,1\n");
-        var oneSided = Path.Combine(dir, "onesided.csv");
-        File.WriteAllText(oneSided, "path,group,plausible\na.mp4,g1,1\na.mp4,g1,1\n");
+        var dir = CsvFolder("voe-csv",
+            ("nogroup.csv", "path,plausible\na.mp4,1\n"),
+            ("onesided.csv", "path,group,plausible\na.mp4,g1,1\na.mp4,g1,1\n"));
+        string noGroup = Path.Combine(dir, "nogroup.csv"), oneSided = Path.Combine(dir, "onesided.csv");
 
         Assert.Contains("no group column", Assert.Throws<UsageException>(() => VoeSet.Read(noGroup)).Message);
         Assert.Contains("group 'g1' needs at least one plausible (1) and one impossible (0)", Assert.Throws<UsageException>(() => VoeSet.Read(oneSided)).Message);
@@ -89,15 +107,9 @@ public class VoeTests
     [Fact]
     public async Task Frames_with_less_context_than_asked_are_not_scored_and_every_scored_frame_is_in_the_csv()
     {
-        var dir = Path.Combine(TestSupport.TestVideos.Root, "voe-context");
-        var options = new SynthOptions { Seconds = 1.5, Fps = 8, Size = 32, Seed = 9, Groups = 1 };
-        var clips = VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
-        manual_seed(4);
-        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
-        using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
-        var csvPath = Path.Combine(dir, "out", "voe_surprise.csv");
+        var csvPath = Path.Combine(TestSupport.TestVideos.Root, "voe-context", "out", "voe_surprise.csv");
 
-        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, 3, csvPath, CancellationToken.None);
+        var (clips, report) = await ScoreGenerated("voe-context", groups: 1, minContext: 3, csvPath);
 
         // 12 frames, windows of 8, at least 3 frames seen: level 1 scores frames 3..11; level 2 (chunks of 2)
         // the chunk ending at 5 (4 frames seen) and 7, then every frame after from the sliding windows.
@@ -119,14 +131,7 @@ public class VoeTests
     [Fact]
     public async Task Voe_scores_every_level_and_statistic_beside_both_baselines_and_merges_into_the_report()
     {
-        var dir = Path.Combine(TestSupport.TestVideos.Root, "voe-eval");
-        var options = new SynthOptions { Seconds = 1.5, Fps = 8, Size = 32, Seed = 9, Groups = 2 };
-        var clips = VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
-        manual_seed(4);
-        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
-        using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
-
-        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, 1, null, CancellationToken.None);
+        var (_, report) = await ScoreGenerated("voe-eval", groups: 2, minContext: 1);
 
         Assert.Equal(2 * SurpriseCurve.Statistics.Count, report.Voe.Levels.Count);
         Assert.All(report.Voe.Levels, r =>
@@ -150,7 +155,7 @@ public class VoeTests
         });
         Assert.Equal(report.Voe.Best.RelativeAccuracy, report.Voe.ByEvent.Average(e => e.RelativeAccuracy), 12);
 
-        var path = Path.Combine(dir, "report.json");
+        var path = Path.Combine(TestSupport.TestVideos.Root, "voe-eval", "report.json");
         ReportWriter.Merge(path, report);
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
         Assert.Equal("token_mean_time_max", (string)json["voe"]!["levels"]![0]!["statistic"]!);

@@ -1,26 +1,13 @@
 using Jepa.Config;
-using Jepa.Models;
-using Jepa.Tests.Models;
+using Jepa.Tests.TestSupport;
 using Jepa.Training;
 
 namespace Jepa.Tests.Training;
 
 public class CheckpointTests
 {
-    private static string Write(string name)
-    {
-        var dir = Directory.CreateTempSubdirectory("ckpt").FullName;
-        var spec = HJepaTests.Tiny();
-        var config = new JepaConfig
-        {
-            Data = new DataConfig { Size = 32, Frames = 4 },
-            Model = new ModelConfig { Dim = spec.Dim, Depth = spec.Depth, Heads = spec.Heads, PredictorDim = spec.PredictorDim, PredictorDepth = spec.PredictorDepth, Level2Depth = spec.Level2Depth, StemStride = spec.StemStride, MlpRatio = spec.MlpRatio },
-        };
-        using var model = new HJepa(Presets.Resolve(config.Model), 32, 4);
-        var path = Path.Combine(dir, name);
-        Checkpoint.Save(path, config, 3, model, null);
-        return path;
-    }
+    private static string Write(string name) =>
+        TinyCheckpoint.Write(Path.Combine(Directory.CreateTempSubdirectory("ckpt").FullName, name));
 
     [Fact]
     public void A_checkpoint_of_another_format_version_is_named_as_such_and_a_flipped_byte_as_damage()
@@ -37,7 +24,7 @@ public class CheckpointTests
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(damaged, bytes);
 
-        Assert.Equal(3, Checkpoint.ReadHeader(Write("whole.ckpt")).Step);
+        Assert.Equal(TinyCheckpoint.Step, Checkpoint.ReadHeader(Write("whole.ckpt")).Step);
         var e = Assert.Throws<UsageException>(() => Checkpoint.LoadModel(other, TorchSharp.torch.CPU));
         Assert.Contains("has format version 1, this jepa reads version " + Checkpoint.FormatVersion, e.Message);
         Assert.Contains("its checksum does not match", Assert.Throws<UsageException>(() => Checkpoint.ReadHeader(damaged)).Message);
