@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Jepa.Tests.Cli;
 using Jepa.Tests.TestSupport;
+using Jepa.Video;
 
 namespace Jepa.Tests.Evaluation;
 
@@ -31,5 +33,38 @@ public class EvalCliTests
         // The checkpoint's model sees 4 frames: a frame can be predicted from at most 3.
         AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "4"), "--min-context 4 is out of range for this checkpoint; give 1 to 3");
         AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "0"), "--min-context 0 is out of range");
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--voe-data", "pairs.csv"), "--voe-data is for --task all; with --task voe give the data as --data");
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", "a.mp4", "--voe-data", "pairs.csv", "--min-context", "9"), "--min-context 9 is out of range");
+    }
+
+    [Fact]
+    public void Task_all_runs_predict_voe_and_probe_into_one_report()
+    {
+        var dir = JepaProcess.TempDir("eval-all");
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt")); // 32 px, 4 frames
+        var physics = SynthPhysicsSet.GeneratePhysics(Path.Combine(dir, "physics"), new SynthOptions { TrainCount = 12, ValCount = 0, Seconds = 0.5, Fps = 8, Size = 32, Seed = 2 });
+        var pairs = SynthPhysicsSet.GenerateVoe(Path.Combine(dir, "voe"), new SynthOptions { Seconds = 1, Fps = 8, Size = 32, Seed = 3, Groups = 2 });
+        var outDir = Path.Combine(dir, "report");
+
+        var r = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", Path.Combine(dir, "physics", "train"),
+            "--voe-data", pairs, "--probe-data", physics.ManifestPath, "--labels", "label", "--out", outDir);
+
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        Assert.Contains("persistence", r.Stdout);
+        Assert.Contains("Violation of expectation on 2 groups", r.Stdout);
+        Assert.Contains("Frozen-feature probes", r.Stdout);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report.json")));
+        Assert.NotEmpty(report.RootElement.GetProperty("predict").GetProperty("levels").EnumerateArray());
+        Assert.NotEmpty(report.RootElement.GetProperty("voe").GetProperty("levels").EnumerateArray());
+        Assert.All(report.RootElement.GetProperty("probe").GetProperty("labels").EnumerateArray(), l => Assert.Equal("label", l.GetProperty("label").GetString()));
+        Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
+        Assert.True(File.Exists(Path.Combine(outDir, "voe_surprise.csv")));
+
+        // Without --voe-data and --probe-data, all is predict and says what it did not run.
+        var only = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", Path.Combine(dir, "physics", "train"), "--out", Path.Combine(dir, "only"));
+        Assert.True(only.ExitCode == 0, only.Stdout + only.Stderr);
+        Assert.Contains("Not run: voe and probe", only.Stdout + only.Stderr);
+        using var onlyReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "only", "report.json")));
+        Assert.False(onlyReport.RootElement.TryGetProperty("voe", out _));
     }
 }
