@@ -57,10 +57,10 @@ internal static class EvalCommand
                     var names = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     await Probe(run, probeSpec, names);
                 }
-                if (t == "all" && (voeCsv is null || probeSpec is null))
-                    log.Information("Not run: {Tasks} (give {Options})",
-                        string.Join(" and ", new[] { voeCsv is null ? "voe" : null, probeSpec is null ? "probe" : null }.OfType<string>()),
-                        string.Join(" and ", new[] { voeCsv is null ? "--voe-data CSV" : null, probeSpec is null ? "--probe-data LABELLED" : null }.OfType<string>()));
+                var skipped = new[] { (Data: voeCsv, Task: "voe", Option: "--voe-data CSV"), (Data: probeSpec, Task: "probe", Option: "--probe-data LABELLED") }
+                    .Where(s => s.Data is null).ToList();
+                if (t == "all" && skipped.Count > 0)
+                    log.Information("Not run: {Tasks} (give {Options})", string.Join(" and ", skipped.Select(s => s.Task)), string.Join(" and ", skipped.Select(s => s.Option)));
                 Console.WriteLine($"Report: {Path.Combine(run.OutDir, "report.json")} and {ReportHtml.Write(run.OutDir)}");
             }
             return 0;
