@@ -50,7 +50,17 @@ public sealed class ConvStem : nn.Module
     {
         long b = frames.shape[0], t = frames.shape[1];
         var x = frames.reshape(b * t, frames.shape[2], frames.shape[3], frames.shape[4]);
-        x = project.forward(stages.forward(x)); // [B·T, D, h, w]
+        foreach (var (_, layer) in stages.named_children())
+        {
+            x = layer switch
+            {
+                Conv2d conv => Autocast.Conv(conv, x, stride: 2, padding: 1),    // every stage halves the frame
+                GroupNorm norm => norm.forward(Autocast.Float(x)),
+                nn.Module<Tensor, Tensor> other => other.forward(x),
+                _ => throw new InvalidOperationException($"unexpected stem layer {layer.GetType().Name}"),
+            };
+        }
+        x = Autocast.Float(Autocast.Conv(project, x, stride: 1, padding: 0)); // [B·T, D, h, w]
         long n = x.shape[2] * x.shape[3];
         return x.reshape(b, t, dim, n).transpose(2, 3); // [B, T, N, D]
     }
