@@ -28,10 +28,11 @@ public static class Trainer
         var t = config.Train;
         var device = Devices.Resolve(t.Device);
         int threads = Devices.SetThreads(t.Threads);
+        var precision = Precision.Resolve(t.Precision, device);
         manual_seed(config.Seed);
         Directory.CreateDirectory(CheckpointFiles.Folder(runDir));
         await File.WriteAllTextAsync(Path.Combine(runDir, "config.yaml"), ConfigLoader.ToYaml(config), ct);
-        log.Information("Device {Device}, {Threads} torch threads, run directory {RunDir}", device, threads, runDir);
+        log.Information("Device {Device}, {Precision}, {Threads} torch threads, run directory {RunDir}", device, precision.Name, threads, runDir);
 
         // Step 1: model and optimiser, restored from a checkpoint when resuming.
         var spec = Presets.Resolve(config.Model);
@@ -95,8 +96,9 @@ public static class Trainer
             var clips = ClipTensors.ToInput(bytes, t.BatchSize, config.Data.Frames, config.Data.Size, device, views); // [B, T, 3, S, S]
 
             // Step 5: forward both levels, loss against the stop-gradient EMA targets.
-            var output = model.Forward(clips);
-            var loss = JepaLoss.Compute(output, t.Loss);
+            LossTerms loss;
+            using (Autocast.Enter(precision.Compute)) // bf16 matmuls when train.precision says so; fp32 loss
+                loss = JepaLoss.Compute(model.Forward(clips), t.Loss);
 
             // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).
             optimizer.zero_grad();
