@@ -50,7 +50,7 @@ internal static class BenchCommand
             return 0;
         }, ct));
 
-        return new Command("bench", "Measure parts of jepa on this machine.") { dataCommand };
+        return new Command("bench", "Measure parts of jepa on this machine.") { dataCommand, BenchTrainCommand.Create() };
     }
 
     private static string Table(DataBenchResult r)

@@ -24,8 +24,7 @@ public sealed class ConvStem : nn.Module
         long inChannels = 3;
         for (int s = 0; s < stageCount; s++)
         {
-            // Channels double each stage and reach dim at the last: dim/4 → dim/2 → dim for three stages.
-            long outChannels = Math.Max(16, dim >> (stageCount - 1 - s));
+            long outChannels = StageChannels(dim, stageCount, s);
             if (blur) layers.Add(($"blur{s}", new Blur()));
             layers.Add(($"conv{s}", nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 2, padding: 1)));
             var norm = nn.GroupNorm(Math.Min(8, outChannels / 4), outChannels);
@@ -43,6 +42,9 @@ public sealed class ConvStem : nn.Module
         project = nn.Conv2d(inChannels, dim, kernel_size: 1);
         RegisterComponents();
     }
+
+    /// <summary>Output channels of stage <paramref name="stage"/>: they double each stage and reach dim at the last (dim/4 → dim/2 → dim for three), at least 16.</summary>
+    public static long StageChannels(int dim, int stages, int stage) => Math.Max(16, dim >> (stages - 1 - stage));
 
     /// <param name="frames">[B, T, 3, H, W]</param>
     /// <returns>tokens [B, T, N, D] with N = (H/stride)·(W/stride), row-major</returns>
