@@ -36,6 +36,7 @@ public static class TrainBench
 
         using var model = new HJepa(spec, size, frames);
         model.to(device);
+        model.FlattenForEma();
         using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay); // after .to(): it replaced the parameters
         using var clips = randn([batch, frames, 3, size, size], device: device); // normalised pixels, already there
         var gpu = device.type == DeviceType.CUDA ? GpuInfo.Name(device) : null;

@@ -38,6 +38,7 @@ public static class Trainer
         var spec = Presets.Resolve(config.Model);
         using var model = new HJepa(spec, config.Data.Size, config.Data.Frames);
         model.to(device);
+        model.FlattenForEma(); // after .to(), before the optimiser: both hold on to the parameter objects
         using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay);
         long step = 0;
         if (resumeFrom is not null)
