@@ -15,7 +15,7 @@ internal static class IndexCommand
     public static Command Create()
     {
         var data = new Argument<string[]>("data") { Description = "Folders, globs, manifests, indexes or video files.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out") { Description = "Index CSV to write (rows of unchanged files are reused from it).", Required = true };
+        var output = new Option<string>("--out") { Description = "Index CSV to write (rows of unchanged files are reused from it); a file that is not an index jepa index wrote is never replaced.", Required = true };
         var config = new Option<string?>("--config") { Description = "Experiment YAML whose clip length (data.frames / data.fps) and data.short_videos decide 'too short'." };
         var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var workers = new Option<int?>("--workers") { Description = "Probes at once (default: data.workers, or one per core)." };
