@@ -13,7 +13,8 @@ internal static class ReferencePython
 
     public static string Scripts => Path.Combine(RepoPaths.Root, "scripts", "reference");
 
-    private static readonly Lazy<string?> TorchProblem = new(ProbeTorch);
+    private static readonly Lazy<string?> TorchProblem = new(() => Probe("numpy", "torch"));
+    private static readonly Lazy<string?> YamlProblem = new(() => Probe("yaml"));
 
     /// <summary>Fails the test (never skips it) with how to install torch when the twin cannot run here.</summary>
     public static void RequireTorch()
@@ -23,14 +24,22 @@ internal static class ReferencePython
                         "install them with: bash scripts/install-deps.sh --with-torch (or: apt-get install -y python3-torch python3-numpy)");
     }
 
+    /// <summary>Fails the test with how to install PyYAML when the twin's config loader cannot read YAML here.</summary>
+    public static void RequireYaml()
+    {
+        if (YamlProblem.Value is { } problem)
+            Assert.Fail($"the PyTorch twin's config loader needs Debian's python3-yaml for {Python} ({problem}); " +
+                        "install it with: bash scripts/install-deps.sh --with-torch (or: apt-get install -y python3-yaml)");
+    }
+
     /// <summary>Runs scripts/reference/<paramref name="script"/> and returns what it printed; at most 2 minutes.</summary>
     public static PythonResult Run(string script, params string[] args) =>
         RunPython([Path.Combine(Scripts, script), .. args]);
 
-    private static string? ProbeTorch()
+    private static string? Probe(params string[] modules)
     {
         if (!File.Exists(Python)) return $"{Python} does not exist";
-        var r = RunPython(["-c", "import numpy, torch; print(torch.__version__)"]);
+        var r = RunPython(["-c", "import " + string.Join(", ", modules)]);
         return r.ExitCode == 0 ? null : r.Stderr.Trim().Split('\n')[^1];
     }
 
