@@ -2,8 +2,9 @@
 
     /usr/bin/python3 scripts/reference/parity.py --export DIR --clips CLIPS --out OUT [--first-step S] [--train-steps N]
 
-DIR is a `jepa export` folder; CLIPS a safetensors file holding "clips" [B, T, 3, H, W] (normalised).
-OUT (safetensors) gets: level{1,2}.online, level{1,2}.targets, level{l}.prediction.{k}, loss.{total,
+DIR is a `jepa export` folder; CLIPS a safetensors file holding "clips" [B, T, 3, H, W] (normalised),
+or "pixels" [B, T, H, W, 3] (values 0..255, made input here by hjepa.to_input).
+OUT (safetensors) gets: input (the clips as fed), level{1,2}.online, level{1,2}.targets, level{l}.prediction.{k}, loss.{total,
 level1, level2, variance, covariance}; then, after N training steps on the same clips starting at step S
 (schedules from the export's train section): step{i}.{loss, grad_norm, lr, weight_decay, ema} and
 after.{name} for every tensor of the state dict (online, EMA target, predictors)."""
@@ -12,6 +13,7 @@ import argparse
 import os
 import sys
 
+import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,8 +34,10 @@ def main(argv=None):
     torch.manual_seed(0)
     model, export = hjepa.load_export(args.export)
     train = export["config"]["train"]
-    clips = torch.from_numpy(safetensors_np.read(args.clips)[0]["clips"])
-    out = {}
+    given = safetensors_np.read(args.clips)[0]
+    clips = (hjepa.to_input(given["pixels"].astype(np.uint8), export) if "pixels" in given
+             else torch.from_numpy(given["clips"]))
+    out = {"input": clips}
 
     # Forward: embeddings, predictions and loss, before any step.
     output = model(clips)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Jepa.Config;
+using Jepa.Data;
 using Jepa.Export;
 using Jepa.Models;
 using Jepa.Tests.Cli;
@@ -30,9 +31,9 @@ public class ParityTests(ITestOutputHelper log)
     private const int TrainSteps = 2; // two, so the second uses AdamW's moments from the first
 
     [Fact]
-    public void Tiny_model_matches_the_twin()
+    public void Tiny_model_matches_the_twin_from_pixels_on()
     {
-        Check("plain", new JepaConfig
+        Check("plain", fromPixels: true, new JepaConfig
         {
             Data = new DataConfig { Size = 64, Frames = 6 },
             Model = new ModelConfig { Preset = "tiny" },
@@ -43,7 +44,7 @@ public class ParityTests(ITestOutputHelper log)
     [Fact]
     public void Blurred_stem_vicreg_and_more_horizons_match_the_twin()
     {
-        Check("blur-vicreg", new JepaConfig
+        Check("blur-vicreg", fromPixels: false, new JepaConfig
         {
             Data = new DataConfig { Size = 64, Frames = 8 },
             Model = new ModelConfig { Preset = "tiny", StemBlur = true, StemStride = 8, Horizon = 3, Level2Horizon = 2 },
@@ -57,7 +58,9 @@ public class ParityTests(ITestOutputHelper log)
         EmaStart = 0.9, EmaEnd = 1.0, GradClip = 1.0, Loss = loss,
     };
 
-    private void Check(string name, JepaConfig config)
+    /// <param name="fromPixels">feed both uint8 frames made input by each side (ClipTensors.ToInput, hjepa.to_input),
+    /// rather than the same float clips</param>
+    private void Check(string name, bool fromPixels, JepaConfig config)
     {
         ReferencePython.RequireTorch();
         var dir = JepaProcess.TempDir("parity-" + name);
@@ -72,9 +75,20 @@ public class ParityTests(ITestOutputHelper log)
         Checkpoint.Save(ckpt, config, FirstStep, model, null);
         var export = ModelExport.Run(ckpt, Path.Combine(dir, "export"), overwrite: false);
 
-        var clips = randn([2, config.Data.Frames, 3, config.Data.Size, config.Data.Size]);
+        int b = 2, t = config.Data.Frames, s = config.Data.Size;
+        Tensor clips;
         var clipsPath = Path.Combine(dir, "clips.safetensors");
-        SafeTensors.Write(clipsPath, [("clips", clips)], new Dictionary<string, string>());
+        if (fromPixels)
+        {
+            var pixels = randint(0, 256, [b, t, s, s, 3], dtype: ScalarType.Byte);
+            clips = ClipTensors.ToInput(pixels.data<byte>().ToArray(), b, t, s, CPU);
+            SafeTensors.Write(clipsPath, [("pixels", pixels)], new Dictionary<string, string>()); // 0..255 as float32, exact
+        }
+        else
+        {
+            clips = randn([b, t, 3, s, s]);
+            SafeTensors.Write(clipsPath, [("clips", clips)], new Dictionary<string, string>());
+        }
 
         var stemBefore = model.state_dict()["online.stem.project.weight"].clone();
         var expected = RunCSharp(model, config.Train, clips);
@@ -110,7 +124,7 @@ public class ParityTests(ITestOutputHelper log)
     /// <summary>The same outputs parity.py writes, from the C# model: forward, then Trainer's steps 3 and 5–7.</summary>
     private static Dictionary<string, Tensor> RunCSharp(HJepa model, TrainConfig t, Tensor clips)
     {
-        var result = new Dictionary<string, Tensor>();
+        var result = new Dictionary<string, Tensor> { ["input"] = clips };
         var output = model.Forward(clips);
         var terms = JepaLoss.Compute(output, t.Loss);
         for (int l = 1; l <= 2; l++)
@@ -164,5 +178,6 @@ public class ParityTests(ITestOutputHelper log)
     private static string Group(string key) =>
         key.StartsWith("step", StringComparison.Ordinal) ? "steps"
         : key.StartsWith("loss.", StringComparison.Ordinal) ? "loss"
+        : key == "input" ? "input"
         : string.Join('.', key.Split('.').Take(2));
 }
