@@ -207,6 +207,8 @@ class LevelOutput(namedtuple("LevelOutput", "online targets predictions")):
     """JepaOutput.cs: online embeddings [B, S, N, D], layer-normed EMA targets [B, S, N, D] (no gradient),
     predictions[k-1] [B, S-k, N, D] of targets[:, k:] made from steps ≤ s."""
 
+    __slots__ = ()
+
     def target_for(self, k):
         return self.targets[:, k:]
 
