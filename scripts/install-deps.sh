@@ -40,17 +40,50 @@ if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; 
     fi
 fi
 
+with_chromium=false
+with_torch=false
+for arg in "$@"; do
+    case "$arg" in
+        --with-chromium) with_chromium=true ;;
+        --with-torch) with_torch=true ;;
+        *) say "unknown option '$arg'; the options are --with-chromium and --with-torch"; exit 2 ;;
+    esac
+done
+
+apt_install() {
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=(sudo)
+    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # Chromium (headless) only for the tests: one checks that report.html draws its plots in a browser.
 # Quickstart users skip this download; scripts/test.sh passes --with-chromium.
-if [ "${1:-}" = "--with-chromium" ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+if $with_chromium && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
-        sudo=()
-        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=(sudo)
         say "installing chromium for the report test (apt-get)"
-        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        apt_install chromium
     else
         say "chromium is missing; install it (the report test needs a headless browser)"
+    fi
+fi
+
+# The PyTorch twin (scripts/reference) only for the tests: they compare it with the C# model through
+# Debian's /usr/bin/python3. python3-torch is 1.13.1 on Debian 12 (~140 MB to download, about a minute);
+# OpenBLAS because Debian's torch otherwise calls the reference BLAS, ~5x slower here; PyYAML for
+# bench.py's YAML configs. scripts/test.sh passes --with-torch.
+if $with_torch; then
+    missing=()
+    for p in python3-torch python3-numpy python3-yaml libopenblas0-pthread; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if command -v apt-get >/dev/null 2>&1; then
+            say "installing ${missing[*]} for the PyTorch twin's tests (apt-get)"
+            apt_install --no-install-recommends "${missing[@]}"
+        else
+            say "the PyTorch twin's tests need torch and numpy for /usr/bin/python3; install them with your distribution's packages"
+        fi
     fi
 fi
 

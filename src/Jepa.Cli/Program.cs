@@ -15,6 +15,7 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

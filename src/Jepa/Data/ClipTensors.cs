@@ -5,9 +5,12 @@ namespace Jepa.Data;
 /// <summary>uint8 clips as the model's input: float, channels first, normalised, with each clip's crop and flip.</summary>
 public static class ClipTensors
 {
-    // ImageNet statistics, as V-JEPA and most video encoders use.
-    private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
-    private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
+    // ImageNet statistics, as V-JEPA and most video encoders use; public so that `jepa export` states them.
+    /// <summary>Per-channel (RGB) mean subtracted from pixels scaled to [0, 1].</summary>
+    public static IReadOnlyList<float> Mean { get; } = [0.485f, 0.456f, 0.406f];
+
+    /// <summary>Per-channel (RGB) standard deviation the centred pixels are divided by.</summary>
+    public static IReadOnlyList<float> Std { get; } = [0.229f, 0.224f, 0.225f];
 
     /// <param name="batch">[B, T, S, S, 3] uint8, row-major</param>
     /// <param name="clips">the view of each clip (crop box, flip); null or identity views skip resampling</param>
@@ -17,8 +20,8 @@ public static class ClipTensors
         var x = tensor(batch, [batchSize, frames, size, size, 3], dtype: ScalarType.Byte).to(device); // uint8 travels, 4× fewer bytes
         var f = x.permute(0, 1, 4, 2, 3).to_type(ScalarType.Float32).div_(255f);
         if (clips is not null && clips.Any(c => !c.IsIdentity)) f = View(f, clips);
-        var mean = tensor(Mean, device: device).view(1, 1, 3, 1, 1);
-        var std = tensor(Std, device: device).view(1, 1, 3, 1, 1);
+        var mean = tensor(Mean.ToArray(), device: device).view(1, 1, 3, 1, 1);
+        var std = tensor(Std.ToArray(), device: device).view(1, 1, 3, 1, 1);
         return f.sub_(mean).div_(std).contiguous();
     }
 
