@@ -65,6 +65,7 @@ def bench(config, steps, warmup, device_name):
     data, train = config["data"], config["train"]
     batch, frames, size = train["batch_size"], data["frames"], data["size"]
 
+    precision = resolve_precision(train["precision"], device)
     model = hjepa.HJepa(config["model"], size, frames).to(device)
     optimizer = make_optimizer(model, train["lr"], train["weight_decay"])
     clips = torch.randn(batch, frames, 3, size, size, device=device)
@@ -80,15 +81,19 @@ def bench(config, steps, warmup, device_name):
         times[phase] += now - clock[0]
         clock[0] = now
 
+    # bf16 as PyTorch users run it: autocast around the step (jepa's Autocast.cs casts the same ops by hand).
+    autocast = lambda: torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")  # noqa: E731
     for step in range(warmup):
-        train_step(model, optimizer, clips, train, step)
+        with autocast():
+            train_step(model, optimizer, clips, train, step)
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     for p in PHASES:
         times[p] = 0.0
     start = clock[0] = time.perf_counter()
     for step in range(warmup, warmup + steps):
-        train_step(model, optimizer, clips, train, step, mark)
+        with autocast():
+            train_step(model, optimizer, clips, train, step, mark)
     elapsed = time.perf_counter() - start
 
     steps_per_s = steps / elapsed
@@ -97,7 +102,7 @@ def bench(config, steps, warmup, device_name):
             else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)  # Linux reports KiB
     return {
         "device": str(device),
-        "precision": "fp32",
+        "precision": precision,
         "preset": config["model"]["preset"],
         "batch_size": batch,
         "threads": torch.get_num_threads(),
@@ -110,6 +115,17 @@ def bench(config, steps, warmup, device_name):
         "peak_memory_bytes": int(peak),
         "phases": {p: times[p] / steps for p in PHASES},
     }
+
+
+def resolve_precision(name, device):
+    """Precision.cs: auto is bf16 on CUDA and fp32 elsewhere; tf32 and bf16 let CUDA's fp32 matmuls use TF32."""
+    if name not in ("auto", "fp32", "tf32", "bf16"):
+        raise jepa_config.ConfigError(f"train.precision '{name}' is not one of auto, fp32, tf32, bf16")
+    cuda = device.type == "cuda"
+    name = ("bf16" if cuda else "fp32") if name == "auto" else name
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = name != "fp32"
+    return "fp32" if name == "tf32" and not cuda else name
 
 
 def resolve_device(name):

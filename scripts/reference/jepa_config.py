@@ -9,6 +9,7 @@ prints the resolved config as JSON (model sizes filled in from the preset)."""
 import argparse
 import copy
 import json
+import os
 import sys
 
 # JepaConfig.cs, section by section. None = "from the preset" (model sizes only).
@@ -29,6 +30,7 @@ DEFAULTS = {
         "steps": 1000, "batch_size": 16, "lr": 1e-3, "min_lr": 1e-5, "warmup_steps": 40, "weight_decay": 0.04,
         "weight_decay_end": 0.04, "ema_start": 0.99, "ema_end": 1.0, "grad_clip": 1.0, "checkpoint_every": 500,
         "keep_checkpoints": 3, "max_bad_steps": 10, "device": "auto", "threads": 0,
+        "precision": "auto",
         "loss": {"level1": 1.0, "level2": 1.0, "variance": 0.0, "covariance": 0.0},
     },
     "eval": {"clips": 64, "batch_size": 16, "every": 250, "min_rank_share": 0.1},
@@ -61,6 +63,12 @@ def load(path=None, sets=()):
             _merge(config, exported["config"], "", path)
         else:
             _merge(config, _read_yaml(path), "", path)
+            # ConfigPaths.cs: relative data paths in a config file start at the file's folder.
+            folder = os.path.dirname(os.path.abspath(path))
+            for key in ("train", "val", "index"):
+                value = config["data"][key]
+                if value and not os.path.isabs(value):
+                    config["data"][key] = os.path.normpath(os.path.join(folder, value))
     for s in sets:
         _apply_set(config, s)
     return resolve(config)
