@@ -27,8 +27,9 @@ public static partial class ConfigValidator
     static void ValidateTop(JepaConfig c, Checker check)
     {
         check.That(!string.IsNullOrWhiteSpace(c.Name), "'name' is empty; give the run a name such as quickstart (it names runs/<name>)");
-        check.That(c.Name is not ("." or "..") && c.Name.IndexOfAny(['/', '\\']) < 0 && c.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0,
-            $"'name' is '{c.Name}', which is not a folder name; use letters, digits, '-' or '_' (it names runs/<name>)");
+        check.That(c.Name is not ("." or "..") && c.Name.IndexOfAny(['/', '\\']) < 0 && c.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0
+                   && !c.Name.Any(char.IsControl), // Linux allows a line break in a folder name; no one means one
+            $"'name' is {ConfigScalars.Show(c.Name)}, which is not a folder name; use letters, digits, '-' or '_' (it names runs/<name>)");
     }
 
     static void ValidateData(DataConfig d, Checker check)
@@ -43,16 +44,16 @@ public static partial class ConfigValidator
         check.That(d.CropScaleMin > 0 && d.CropScaleMin <= 1,
             $"'data.crop_scale_min' must be in (0, 1], got {F(d.CropScaleMin)}; it is the smallest crop area as a share of the frame, 1 turns cropping off");
         check.That(d.ShortVideos is "pad" or "skip",
-            $"'data.short_videos' is '{d.ShortVideos}'; use skip (set short videos aside) or pad (repeat their last frame)");
+            $"'data.short_videos' is {ConfigScalars.Show(d.ShortVideos)}; use skip (set short videos aside) or pad (repeat their last frame)");
         check.That(d.Index.Length == 0 || d.Index.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
-            $"'data.index' is '{d.Index}', which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
+            $"'data.index' is {ConfigScalars.Show(d.Index)}, which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
         check.Positive(d.DecodeTimeoutS, "data.decode_timeout_s", "it is how long one ffmpeg decode may run before it is killed, in seconds");
     }
 
     static void ValidateModel(JepaConfig c, Checker check)
     {
         var m = c.Model;
-        check.That(Presets.Names.Contains(m.Preset), $"'model.preset' is '{m.Preset}', which is not a preset; use one of {string.Join(", ", Presets.Names)}");
+        check.That(Presets.Names.Contains(m.Preset), $"'model.preset' is {ConfigScalars.Show(m.Preset)}, which is not a preset; use one of {string.Join(", ", Presets.Names)}");
         var s = Presets.Resolve(m);
         string Show(string key, int? set, int value) => set is null ? $"'{key}' ({value}, from preset {m.Preset})" : $"'{key}' ({value})";
 
@@ -110,7 +111,7 @@ public static partial class ConfigValidator
         check.That(t.EmaStart <= t.EmaEnd, $"'train.ema_start' ({F(t.EmaStart)}) must not exceed 'train.ema_end' ({F(t.EmaEnd)}); the momentum rises over training");
         check.AtLeast(t.GradClip, 0, "train.grad_clip", "0 turns clipping off");
         check.AtLeast(t.CheckpointEvery, 1, "train.checkpoint_every", "it is the number of steps between checkpoints");
-        check.That(DevicePattern().IsMatch(t.Device), $"'train.device' is '{t.Device}'; use auto, cpu, cuda or cuda:N (N the GPU index)");
+        check.That(DevicePattern().IsMatch(t.Device), $"'train.device' is {ConfigScalars.Show(t.Device)}; use auto, cpu, cuda or cuda:N (N the GPU index)");
         check.AtLeast(t.Threads, 0, "train.threads", "0 uses all cores");
         check.AtLeast(t.Loss.Level1, 0, "train.loss.level1", "0 turns the term off");
         check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");

@@ -2,8 +2,12 @@ using Jepa.Config;
 
 namespace Jepa.Tests.Config;
 
-public sealed class ConfigValidatorTests
+public sealed class ConfigValidatorTests : IClassFixture<TempDir>
 {
+    readonly TempDir _dir;
+
+    public ConfigValidatorTests(TempDir dir) => _dir = dir;
+
     [Fact]
     public void The_defaults_are_valid()
     {
@@ -104,6 +108,18 @@ public sealed class ConfigValidatorTests
     public void Edge_values_that_can_run_are_accepted(params string[] sets)
     {
         ConfigLoader.Load(null, sets);
+    }
+
+    [Theory]
+    [InlineData("name: \"a\\nb\"\n", "'name' is 'a\\nb', which is not a folder name")]
+    [InlineData("data:\n  short_videos: \"drop\\tall\\r\\n\"\n", "'data.short_videos' is 'drop\\tall\\r\\n'")]
+    [InlineData("seed: \"1\\n2\"\n", "'seed' must be a whole number such as 0, got '1\\n2'")]
+    public void A_value_with_a_line_break_or_tab_is_shown_escaped_so_the_message_stays_one_line(string yaml, string expected)
+    {
+        var path = _dir.Write(yaml, "escaped.yaml");
+        var e = Assert.Throws<UsageException>(() => ConfigLoader.Load(path, []));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]
