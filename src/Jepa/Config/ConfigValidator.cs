@@ -73,10 +73,27 @@ public static partial class ConfigValidator
         // The stem is a stack of stride-2 convolutions, so its total stride is a power of two.
         check.That(int.IsPow2(s.StemStride),
             $"{Show("model.stem_stride", m.StemStride, s.StemStride)} must be a power of two (the stem is a stack of stride-2 convolutions); use 8 or 16");
-        check.That(s.Dim % s.Heads == 0,
-            $"{Show("model.dim", m.Dim, s.Dim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {RoundTo(s.Dim, s.Heads)}");
+        check.That(s.Dim % s.Heads == 0, () =>
+            $"{Show("model.dim", m.Dim, s.Dim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {DimsThatFit(s.Dim, s.Heads, s.StemStride)}");
         check.That(s.PredictorDim % s.Heads == 0,
             $"{Show("model.predictor_dim", m.PredictorDim, s.PredictorDim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {RoundTo(s.PredictorDim, s.Heads)}");
+
+        // Each stem stage's GroupNorm splits its channels into groups; a width that does not divide
+        // would fail inside libtorch with C++ stack frames (model.dim=100: a 25-channel stage, 6 groups).
+        var widths = ModelShapes.StemWidths(s.Dim, s.StemStride);
+        var odd = widths.FirstOrDefault(w => w % ModelShapes.StemGroups(w) != 0);
+        check.That(odd == 0, () =>
+            $"{Show("model.dim", m.Dim, s.Dim)} with {Show("model.stem_stride", m.StemStride, s.StemStride)} makes stem stages of {string.Join(", ", widths)} channels, " +
+            $"and its GroupNorm cannot split {odd} channels into {ModelShapes.StemGroups(odd)} groups; use a dim such as {DimsThatFit(s.Dim, s.Heads, s.StemStride)}");
+
+        foreach (var (key, set, width) in new[] { ("model.dim", m.Dim, s.Dim), ("model.predictor_dim", m.PredictorDim, s.PredictorDim) })
+        {
+            var hidden = ModelShapes.MlpHidden(width, s.MlpRatio);
+            check.That(hidden >= 1,
+                $"'model.mlp_ratio' ({F(s.MlpRatio)}) times {Show(key, set, width)} rounds to an MLP hidden width of {F(hidden)}, and it must be at least 1; use a larger mlp_ratio such as 4");
+            check.That(hidden <= int.MaxValue,
+                $"'model.mlp_ratio' ({F(s.MlpRatio)}) times {Show(key, set, width)} makes an MLP hidden width of {F(hidden)}, more than a layer can have ({int.MaxValue}); use a mlp_ratio such as 4");
+        }
 
         var d = c.Data;
         check.That(d.Size % s.StemStride == 0,
@@ -130,6 +147,34 @@ public static partial class ConfigValidator
         return below <= 0 ? $"{multiple}" : $"{below} or {below + multiple}";
     }
 
+    /// <summary>Whether every stage of the stem (<see cref="ModelShapes.StemWidths"/>) splits into its GroupNorm groups.</summary>
+    static bool StemFits(int dim, int stride) => ModelShapes.StemWidths(dim, stride).All(w => w % ModelShapes.StemGroups(w) == 0);
+
+    /// <summary>
+    /// The dims nearest <paramref name="dim"/> either side that split into <paramref name="heads"/> and
+    /// through every stem stage ("96 or 112"), so that following one message does not lead to the next.
+    /// </summary>
+    static string DimsThatFit(int dim, int heads, int stride)
+    {
+        // Every multiple of heads·8·2^(stages-1) fits, so a few thousand multiples of heads either side
+        // find one for any stride a frame can have.
+        const int Tries = 4096;
+        bool Fits(long v) => v is >= 1 and <= int.MaxValue && StemFits((int)v, stride);
+        long start = (long)dim / heads * heads;
+        long? below = null, above = null;
+        for (long k = 0; k < Tries && below is null && start - k * heads >= 1; k++)
+            if (start - k * heads < dim && Fits(start - k * heads)) below = start - k * heads;
+        for (long k = 1; k <= Tries && above is null && start + k * heads <= int.MaxValue; k++)
+            if (Fits(start + k * heads)) above = start + k * heads;
+        return (below, above) switch
+        {
+            ({ } b, { } a) => $"{b} or {a}",
+            ({ } b, null) => $"{b}",
+            (null, { } a) => $"{a}",
+            _ => $"a multiple of {(long)heads * 8 << (int.Log2(stride) - 1)}",
+        };
+    }
+
     static int LargestDivisorAtMost(int n, int limit) => Enumerable.Range(1, Math.Max(1, Math.Min(n, limit))).Last(k => n % k == 0);
 
     static string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
@@ -140,6 +185,12 @@ public static partial class ConfigValidator
         public void That(bool ok, string message)
         {
             if (!ok) throw new UsageException($"{source}: {message}.");
+        }
+
+        /// <summary>For messages that search for a value to suggest: built only when the check fails.</summary>
+        public void That(bool ok, Func<string> message)
+        {
+            if (!ok) throw new UsageException($"{source}: {message()}.");
         }
 
         public void AtLeast(int value, int min, string key, string hint) =>

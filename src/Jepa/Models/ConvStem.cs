@@ -1,3 +1,4 @@
+using Jepa.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,13 +23,13 @@ public sealed class ConvStem : nn.Module
         this.dim = dim;
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         long inChannels = 3;
+        var widths = ModelShapes.StemWidths(dim, stride); // ConfigValidator checks that each splits into its groups
         for (int s = 0; s < stageCount; s++)
         {
-            // Channels double each stage and reach dim at the last: dim/4 → dim/2 → dim for three stages.
-            long outChannels = Math.Max(16, dim >> (stageCount - 1 - s));
+            long outChannels = widths[s];
             if (blur) layers.Add(($"blur{s}", new Blur()));
             layers.Add(($"conv{s}", nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 2, padding: 1)));
-            var norm = nn.GroupNorm(Math.Min(8, outChannels / 4), outChannels);
+            var norm = nn.GroupNorm(ModelShapes.StemGroups(widths[s]), outChannels);
             using (no_grad())
             {
                 // TorchSharp 0.107's GroupNorm can leave its affine parameters uninitialised (NaN seen here).
