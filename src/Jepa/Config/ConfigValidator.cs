@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Jepa.Config;
 
@@ -7,7 +6,7 @@ namespace Jepa.Config;
 /// Rejects configs that parse but cannot run: sizes that do not divide, schedules that end before they
 /// start, a device that does not exist. Each problem is one sentence naming the key and a fix.
 /// </summary>
-public static partial class ConfigValidator
+public static class ConfigValidator
 {
     /// <summary>Throws a <see cref="UsageException"/> for the first impossible value; <paramref name="source"/> names where the config came from.</summary>
     public static void Validate(JepaConfig c, string source)
@@ -128,7 +127,7 @@ public static partial class ConfigValidator
         check.That(t.EmaStart <= t.EmaEnd, $"'train.ema_start' ({F(t.EmaStart)}) must not exceed 'train.ema_end' ({F(t.EmaEnd)}); the momentum rises over training");
         check.AtLeast(t.GradClip, 0, "train.grad_clip", "0 turns clipping off");
         check.AtLeast(t.CheckpointEvery, 1, "train.checkpoint_every", "it is the number of steps between checkpoints");
-        check.That(DevicePattern().IsMatch(t.Device), $"'train.device' is {ConfigScalars.Show(t.Device)}; use auto, cpu, cuda or cuda:N (N the GPU index)");
+        check.That(DeviceNames.Normalise(t.Device) is not null, $"'train.device' is {ConfigScalars.Show(t.Device)}; use auto, cpu, cuda or cuda:N (N the GPU index), in any case");
         check.AtLeast(t.Threads, 0, "train.threads", "0 uses all cores");
         check.AtLeast(t.Loss.Level1, 0, "train.loss.level1", "0 turns the term off");
         check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");
@@ -136,9 +135,6 @@ public static partial class ConfigValidator
         check.AtLeast(t.Loss.Covariance, 0, "train.loss.covariance", "0 turns the term off");
         check.That(t.Loss.Level1 > 0 || t.Loss.Level2 > 0, "'train.loss.level1' and 'train.loss.level2' are both 0, so nothing is predicted; set at least one above 0");
     }
-
-    [GeneratedRegex(@"^(auto|cpu|cuda|cuda:[0-9]+)$")]
-    private static partial Regex DevicePattern();
 
     /// <summary>The multiples of <paramref name="multiple"/> either side of <paramref name="value"/>: "252 or 258".</summary>
     static string RoundTo(int value, int multiple)
