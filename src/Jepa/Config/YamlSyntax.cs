@@ -9,8 +9,9 @@ namespace Jepa.Config;
 /// Parses YAML text, turning every way YamlDotNet 18 fails into one <see cref="UsageException"/> naming
 /// the file, the line and the problem. YamlDotNet alone is not enough for that: a '[' or '{' left open
 /// before more lines makes its scanner throw a bare InvalidOperationException ("Operation is not valid
-/// due to the current state of the object"), a line holding only ':' an ArgumentException, both without
-/// a position; and a tab used for indentation is reported on the line of the enclosing key (or line 1).
+/// due to the current state of the object"), a line holding only ':' an ArgumentException, an escape
+/// past the last code point an ArgumentOutOfRangeException, all without a position; and a tab used
+/// for indentation is reported on the line of the enclosing key (or line 1).
 /// </summary>
 internal static class YamlSyntax
 {
@@ -28,12 +29,16 @@ internal static class YamlSyntax
             stream.Load(new DepthLimit(new Parser(scanner), source));
             return stream;
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (IsParseFailure(e))
         {
             var at = e is YamlException y ? y.Start : scanner.CurrentPosition;
             throw new UsageException(Describe(yaml, source, e, at), e);
         }
     }
+
+    // What YamlDotNet throws for bad input: its own exceptions, and from deeper inside it
+    // InvalidOperationException and ArgumentException (ArgumentOutOfRangeException for "\UFFFFFFFF").
+    static bool IsParseFailure(Exception e) => e is YamlException or InvalidOperationException or ArgumentException;
 
     static string Describe(string yaml, string source, Exception e, Mark at)
     {
@@ -50,6 +55,8 @@ internal static class YamlSyntax
             return $"{source} line {open.Line}: the '{open.Bracket}' opened here is not closed before line {at.Line}; " +
                    $"close it with '{(open.Bracket == '[' ? ']' : '}')}' on line {open.Line}, or quote the value if the bracket is meant as text.";
 
+        if (e is ArgumentOutOfRangeException) // the only one seen: Char.ConvertFromUtf32 on a "\U…" escape
+            return $"{source} line {at.Line}: a double-quoted value holds an escape that is no character (such as \\UFFFFFFFF); fix the escape, or use single quotes to keep the text as written.";
         if (message is not null)
             return $"{source} line {at.Line}: YAML syntax error ({message}); check the indentation and that each key is followed by ': '.";
         if (EmptyKeyLine(yaml) is { } colon)
@@ -87,7 +94,7 @@ internal static class YamlSyntax
                 }
             }
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (IsParseFailure(e))
         {
             // The text before the failure is itself broken: the tokens read so far are all there is to go on.
         }

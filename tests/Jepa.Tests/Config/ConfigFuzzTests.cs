@@ -7,7 +7,7 @@ namespace Jepa.Tests.Config;
 public sealed class ConfigFuzzTests : IClassFixture<TempDir>
 {
     const int Cases = 400;
-    static readonly string[] Junk = ["abc", "-1", "0", "1e400", "~", "[1, 2]", "{a: 1}", "!!str 5", "'x", "\"", "*a", "&a 3", ": :", "\t", "yes", "null"];
+    static readonly string[] Junk = ["abc", "-1", "0", "1e400", "~", "[1, 2]", "{a: 1}", "!!str 5", "'x", "\"", "*a", "&a 3", ": :", "\t", "yes", "null", "\"\\UFFFFFFFF\""];
 
     // Structure that YamlDotNet 18 trips over without a message of its own: unclosed flow collections
     // followed by more lines, a lone ':', a document end marker before the content.

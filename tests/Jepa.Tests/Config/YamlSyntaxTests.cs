@@ -23,6 +23,8 @@ public sealed class YamlSyntaxTests : IClassFixture<TempDir>
     [InlineData("name: x\ndata:\n  frames: 8\n:\ntrain:\n  steps: 3\n", "line 4: a ':' with no key before it")]
     // "The scanner should contain no more tokens", another InvalidOperationException.
     [InlineData("# a\n# b[c, {d\n...\nname: x\n", "YAML syntax error")]
+    // An ArgumentOutOfRangeException from YamlDotNet's escape decoding.
+    [InlineData("name: x\ndata:\n  train: \"\\UFFFFFFFF\"\n", "line 3: a double-quoted value holds an escape that is no character")]
     public void Malformed_yaml_names_the_file_the_line_and_the_problem(string yaml, string expected)
     {
         var path = _dir.Write(yaml, "bad.yaml");
