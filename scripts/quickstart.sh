@@ -19,7 +19,8 @@ if [ -f data/bouncing/manifest.csv ]; then
     echo "== videos: data/bouncing/manifest.csv exists, skipping generation"
 else
     echo "== generating videos into data/bouncing"
-    jepa synth --kind bouncing --out data/bouncing
+    # No manifest: any videos there are from a synth that did not finish; --overwrite removes only those.
+    jepa synth --kind bouncing --out data/bouncing --overwrite
 fi
 
 echo "== training (configs/quickstart.yaml) into runs/quickstart"

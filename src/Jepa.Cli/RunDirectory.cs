@@ -1,4 +1,5 @@
 using Jepa.Config;
+using Jepa.Training;
 
 namespace Jepa.Cli;
 
@@ -14,7 +15,14 @@ internal static class RunDirectory
     /// </summary>
     public static FileStream Lock(string dir)
     {
-        Directory.CreateDirectory(dir);
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new UsageException($"the run directory '{dir}' cannot be created ({e.Message.TrimEnd('.')}); pass --run-dir with a folder you can write to.", e);
+        }
         var path = Path.Combine(dir, "run.lock");
         try
         {
@@ -25,6 +33,10 @@ internal static class RunDirectory
             stream.Flush();
             return stream;
         }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UsageException($"the run directory '{dir}' is not writable ({e.Message.TrimEnd('.')}); pass --run-dir with a folder you can write to.", e);
+        }
         catch (IOException)
         {
             throw new UsageException($"run directory '{dir}' is in use by another jepa process; wait for it to end, or train elsewhere with --run-dir.");
@@ -32,32 +44,37 @@ internal static class RunDirectory
     }
 
     /// <summary>The run directory: --run-dir when given, else runs/&lt;name&gt;, as an absolute path.</summary>
-    public static string Resolve(string? requested, JepaConfig config) => Path.GetFullPath(requested ?? Path.Combine("runs", config.Name));
+    public static string Resolve(string? requested, string name) => Path.GetFullPath(requested ?? Path.Combine("runs", name));
 
-    /// <summary>True when the folder holds something a run writes.</summary>
-    public static bool HoldsRun(string dir) => Artefacts.Any(a => File.Exists(Path.Combine(dir, a)) || Directory.Exists(Path.Combine(dir, a)));
-
-    /// <summary>The run directory for a fresh run: refused when it holds a run, unless overwriting.</summary>
-    public static string Prepare(string? requested, JepaConfig config, bool overwrite)
+    /// <summary>
+    /// True when the folder holds a run's work: a checkpoint, a logged step or an evaluation. A start that
+    /// failed before its first step leaves only config.yaml, run.lock and train.log: nothing to lose.
+    /// </summary>
+    public static bool HoldsRun(string dir)
     {
-        var dir = Resolve(requested, config);
+        var checkpoints = CheckpointFiles.Folder(dir);
+        var metrics = Path.Combine(dir, "metrics.jsonl");
+        return Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "*.ckpt").Any()
+               || File.Exists(metrics) && new FileInfo(metrics).Length > 0
+               || Directory.Exists(Path.Combine(dir, "eval")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "eval")).Any();
+    }
+
+    /// <summary>Readies <paramref name="dir"/> for a fresh run: refused when it holds a run, unless overwriting.</summary>
+    public static void Prepare(string dir, bool overwrite)
+    {
         bool used = HoldsRun(dir);
         if (used && !overwrite)
-            throw new UsageException($"run directory '{dir}' already holds a run; pass --resume auto to continue it, --overwrite to replace it, or --run-dir to train elsewhere.");
-        if (used)
+            throw new UsageException($"run directory '{dir}' already holds a run; continue it with: {ResumeCommand.For(dir)}; or pass --overwrite to replace it, or --run-dir to train elsewhere.");
+        if (!overwrite) return;
+        foreach (var a in Artefacts)
         {
-            foreach (var a in Artefacts)
-            {
-                var path = Path.Combine(dir, a);
-                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-                else if (File.Exists(path)) File.Delete(path);
-            }
-            // TensorBoard names its event files by time and host; the old run's would mix with the new.
-            foreach (var events in Directory.EnumerateFiles(dir, "events.out.tfevents.*")) File.Delete(events);
-            var bad = Path.Combine(dir, "bad_videos.csv");
-            if (File.Exists(bad)) File.Delete(bad);
+            var path = Path.Combine(dir, a);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else if (File.Exists(path)) File.Delete(path);
         }
-        Directory.CreateDirectory(dir);
-        return dir;
+        // TensorBoard names its event files by time and host; the old run's would mix with the new.
+        foreach (var events in Directory.EnumerateFiles(dir, "events.out.tfevents.*")) File.Delete(events);
+        var bad = Path.Combine(dir, "bad_videos.csv");
+        if (File.Exists(bad)) File.Delete(bad);
     }
 }

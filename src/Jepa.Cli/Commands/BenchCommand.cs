@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Jepa.Config;
 using Jepa.Data;
@@ -50,7 +51,7 @@ internal static class BenchCommand
             return 0;
         }, ct));
 
-        return new Command("bench", "Measure parts of jepa on this machine.") { dataCommand };
+        return new Command("bench", "Measure parts of jepa on this machine.") { dataCommand, BenchTrainCommand.Create() };
     }
 
     private static string Table(DataBenchResult r)
@@ -66,6 +67,9 @@ internal static class BenchCommand
         lines.Add("raw ffmpeg, once per clip, one at a time: " + r.FfmpegCommand);
         return string.Join(Environment.NewLine, lines);
     }
+
+    // The ffmpeg command is shell-quoted and paths may be non-ASCII: the default encoder would print ' as \u0027.
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string Json(DataBenchResult r) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
@@ -85,5 +89,5 @@ internal static class BenchCommand
             ["clips_per_s"] = Math.Round(l.ClipsPerS, 2),
             ["ratio"] = Math.Round(l.Ratio, 3),
         }).ToList(),
-    });
+    }, JsonOptions);
 }

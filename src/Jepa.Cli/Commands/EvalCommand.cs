@@ -18,13 +18,14 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "predict and all: held-out videos (folder, glob or manifest; default: the run's data.val); voe: the CSV; probe: labelled videos." };
         var voeData = new Option<string?>("--voe-data") { Description = "all only: the voe CSV (path,group,plausible)." };
         var probeData = new Option<string?>("--probe-data") { Description = "all only: labelled videos for the probes." };
-        var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval)." };
+        var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval). A report there of this checkpoint gains the new sections; one of another checkpoint is refused." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
         var labels = new Option<string?>("--labels") { Description = "probe and all: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
         var minContext = new Option<int>("--min-context") { Description = "voe only: frames a prediction must have seen for its frame to be scored.", DefaultValueFactory = _ => 3 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("eval", "Evaluate a checkpoint; writes report.json and report.html.")
-            { checkpoint, task, data, voeData, probeData, labels, minContext, output, device };
+            { checkpoint, task, data, voeData, probeData, labels, minContext, output, overwrite, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -47,21 +48,30 @@ internal static class EvalCommand
                 int context = parse.GetValue(minContext);
                 if (voeCsv is not null && (context < 1 || context >= model.Frames))
                     throw new UsageException($"--min-context {context} is out of range for this checkpoint; give 1 to {model.Frames - 1} (its model sees {model.Frames} frames).");
-                var run = new EvalRun(model, header, dev, parse.GetValue(output) ?? DefaultOutDir(ckpt), log, token);
-                if (t is "predict" or "all")
-                    await Predict(run, parse.GetValue(data));
-                if (voeCsv is not null)
-                    await Voe(run, voeCsv, context);
-                if (probeSpec is not null)
-                {
-                    var names = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    await Probe(run, probeSpec, names);
-                }
+
+                // Outputs, then inputs, are checked before any model runs: nothing is thrown away at the end.
+                var outDir = OutputPaths.Folder(parse.GetValue(output) ?? DefaultOutDir(ckpt), "--out");
+                var identity = ReportCheckpoint.Of(ckpt, header.Step);
+                bool fresh = parse.GetValue(overwrite);
+                if (!fresh)
+                    ReportWriter.CheckTarget(Path.Combine(outDir, "report.json"), identity);
+                var names = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var sources = new EvalSources(t is "predict" or "all", t is "predict" or "all" ? parse.GetValue(data) : null, voeCsv, probeSpec, names, t == "all");
+                var inputs = await EvalInputs.LoadAsync(sources, header.Config, log, token);
+                ReportWriter.Prepare(outDir, identity, fresh);
+
+                var run = new EvalRun(model, header, identity, dev, outDir, log, token);
+                if (inputs.Predict is not null)
+                    Predict(run, inputs.Predict, inputs.PredictSpec!);
+                if (inputs.Voe is not null)
+                    await Voe(run, inputs.Voe, context);
+                if (inputs.Probe is not null)
+                    Probe(run, inputs.Probe);
                 var skipped = new[] { (Data: voeCsv, Task: "voe", Option: "--voe-data CSV"), (Data: probeSpec, Task: "probe", Option: "--probe-data LABELLED") }
                     .Where(s => s.Data is null).ToList();
                 if (t == "all" && skipped.Count > 0)
                     log.Information("Not run: {Tasks} (give {Options})", string.Join(" and ", skipped.Select(s => s.Task)), string.Join(" and ", skipped.Select(s => s.Option)));
-                Console.WriteLine($"Report: {Path.Combine(run.OutDir, "report.json")} and {ReportHtml.Write(run.OutDir)}");
+                Console.WriteLine($"Report: {run.ReportPath} and {ReportHtml.Write(run.OutDir)}");
             }
             return 0;
         }, ct));
@@ -69,44 +79,40 @@ internal static class EvalCommand
     }
 
     /// <summary>What every task of one eval shares: the checkpoint's model, where the report goes.</summary>
-    private sealed record EvalRun(HJepa Model, CheckpointHeader Header, torch.Device Device, string OutDir, ILogger Log, CancellationToken Token)
+    private sealed record EvalRun(HJepa Model, CheckpointHeader Header, ReportCheckpoint Identity, torch.Device Device, string OutDir, ILogger Log, CancellationToken Token)
     {
         public JepaConfig Config => Header.Config;
         public string ReportPath => Path.Combine(OutDir, "report.json");
     }
 
-    private static async Task Predict(EvalRun run, string? data)
+    private static void Predict(EvalRun run, Corpus corpus, string spec)
     {
         var config = run.Config;
-        string spec = data ?? config.Data.Val;
-        var corpus = await Corpus.LoadAsync(spec, data is null ? "data.val" : "--data", config.Data, run.Log, run.Token);
         var clips = EvalClips.Select(corpus, config.Data.Frames, config.Eval.Clips);
         run.Log.Information("Evaluating step {Step} on {Clips} clips from {Videos} videos in {Spec}", run.Header.Step, clips.Count, corpus.Videos.Count, spec);
         var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device);
-        ReportWriter.Merge(run.ReportPath, report);
+        ReportWriter.Merge(run.ReportPath, report, run.Identity);
         Console.Write(ReportWriter.Table(report));
     }
 
-    private static async Task Voe(EvalRun run, string csv, int minContext)
+    private static async Task Voe(EvalRun run, IReadOnlyList<VoeClip> voeClips, int minContext)
     {
-        var voeClips = VoeSet.Read(csv);
         using var untrained = RandomModel(run);
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
         var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token);
-        ReportWriter.Merge(run.ReportPath, voe);
+        ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");
     }
 
-    private static async Task Probe(EvalRun run, string spec, string[]? names)
+    private static void Probe(EvalRun run, ProbeSet set)
     {
         var config = run.Config;
-        var set = await ProbeSet.LoadAsync(spec, names, config.Data.Frames, config.Data.Fps, config.Data.Size, config.Seed, run.Token);
         using var random = RandomModel(run);
         run.Log.Information("Probing {Labels} on {Clips} clips with step {Step} and a random model", string.Join(", ", set.Labels.Select(l => l.Name)), set.Clips.Count, run.Header.Step);
         var probe = ProbeEvaluator.Evaluate(run.Model, random, set, config.Eval.BatchSize, config.Seed, run.Device);
-        ReportWriter.Merge(run.ReportPath, probe);
+        ReportWriter.Merge(run.ReportPath, probe, run.Identity);
         Console.Write(ProbeEvaluator.Table(probe.Probe));
     }
 

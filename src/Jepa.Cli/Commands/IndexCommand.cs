@@ -15,7 +15,7 @@ internal static class IndexCommand
     public static Command Create()
     {
         var data = new Argument<string[]>("data") { Description = "Folders, globs, manifests, indexes or video files.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out") { Description = "Index CSV to write (rows of unchanged files are reused from it).", Required = true };
+        var output = new Option<string>("--out") { Description = "Index CSV to write (rows of unchanged files are reused from it); a file that is not an index jepa index wrote is never replaced.", Required = true };
         var config = new Option<string?>("--config") { Description = "Experiment YAML whose clip length (data.frames / data.fps) and data.short_videos decide 'too short'." };
         var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var workers = new Option<int?>("--workers") { Description = "Probes at once (default: data.workers, or one per core)." };
@@ -32,12 +32,16 @@ internal static class IndexCommand
             int n = parse.GetValue(workers) ?? TrainingData.WorkersFor(d);
             if (n < 1)
                 throw new UsageException($"--workers must be at least 1, got {n}.");
-            var outPath = Path.GetFullPath(parse.GetValue(output)!);
+            var outPath = OutputPaths.File(parse.GetValue(output)!, "--out", "index.csv");
             if (!outPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 throw new UsageException($"--out {outPath} must be a .csv file.");
+            // An earlier index is replaced (its rows are reused); any other file, such as a manifest
+            // whose labels exist nowhere else, never is.
+            if (File.Exists(outPath) && !IndexFile.IsWrittenByIndex(outPath))
+                throw new UsageException($"--out {outPath} exists and is not an index written by jepa index; give another file name (jepa index replaces only its own indexes).");
 
             var entries = Collect(parse.GetValue(data)!);
-            var previous = File.Exists(outPath) && IndexFile.IsIndex(outPath) ? IndexFile.Read(outPath) : null;
+            var previous = File.Exists(outPath) ? IndexFile.Read(outPath) : null;
             var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
             var clock = Stopwatch.StartNew();
             int lastShown = 0;
@@ -59,17 +63,17 @@ internal static class IndexCommand
         return command;
     }
 
-    // Every DATA argument's videos, once each, in ordinal path order; a path that does not exist is
-    // a "not found" row rather than an error, like a manifest row naming a missing file.
+    // Every DATA argument's videos, once each, in ordinal path order. An argument that does not exist
+    // is a mistyped path, refused before any probing; a manifest row naming a missing file is a
+    // "not found" row (the manifest is the user's record of what should be there).
     private static List<VideoEntry> Collect(IEnumerable<string> specs)
     {
         var byPath = new Dictionary<string, VideoEntry>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
-            var list = File.Exists(spec) || Directory.Exists(spec) || VideoList.IsGlob(spec)
-                ? VideoList.Resolve(spec, requireExisting: false)
-                : [new VideoEntry(Path.GetFullPath(spec), null, null, new Dictionary<string, string>())];
-            foreach (var e in list)
+            if (!File.Exists(spec) && !Directory.Exists(spec) && !VideoList.IsGlob(spec))
+                throw new UsageException($"DATA '{spec}' does not exist (looked from {Environment.CurrentDirectory}); give folders, globs, manifests, indexes or video files.");
+            foreach (var e in VideoList.Resolve(spec, requireExisting: false))
                 byPath.TryAdd(e.Path, e);
         }
         return byPath.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();

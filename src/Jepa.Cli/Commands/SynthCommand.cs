@@ -9,25 +9,38 @@ internal static class SynthCommand
     public static Command Create()
     {
         var kind = new Option<string>("--kind") { Description = "What to generate: bouncing (labelled speeds), physics (plausible clips of a world with gravity, a floor and a wall) or voe (groups of one plausible and six impossible continuations, with pairs.csv).", DefaultValueFactory = _ => "bouncing" };
-        var output = new Option<string>("--out") { Description = "Output folder (train/, val/, manifest.csv).", Required = true };
-        var train = new Option<int>("--train") { Description = "Training videos.", DefaultValueFactory = _ => new SynthOptions().TrainCount };
-        var val = new Option<int>("--val") { Description = "Validation videos.", DefaultValueFactory = _ => new SynthOptions().ValCount };
+        var output = new Option<string>("--out") { Description = "Output folder: train/, val/ and manifest.csv (bouncing, physics), or voe/ and pairs.csv (voe).", Required = true };
+        var train = new Option<int>("--train") { Description = "bouncing and physics: training videos.", DefaultValueFactory = _ => new SynthOptions().TrainCount };
+        var val = new Option<int>("--val") { Description = "bouncing and physics: validation videos.", DefaultValueFactory = _ => new SynthOptions().ValCount };
         var seconds = new Option<double>("--seconds") { Description = "Length of each video.", DefaultValueFactory = _ => new SynthOptions().Seconds };
         var fps = new Option<double>("--fps") { Description = "Frame rate of the videos.", DefaultValueFactory = _ => new SynthOptions().Fps };
         var size = new Option<int>("--size") { Description = "Side of the square videos in pixels.", DefaultValueFactory = _ => new SynthOptions().Size };
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same videos.", DefaultValueFactory = _ => 0 };
-        var gravity = new Option<bool>("--gravity") { Description = "Objects fall and bounce off the floor." };
+        var gravity = new Option<bool>("--gravity") { Description = "bouncing only: objects fall and bounce off the floor (the physics world always has gravity)." };
         var groups = new Option<int>("--groups") { Description = "voe only: groups of clips sharing a start.", DefaultValueFactory = _ => new SynthOptions().Groups };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a set already in --out: first remove the files jepa synth writes there (and stop if another file is in its folders)." };
 
-        var command = new Command("synth", "Generate labelled synthetic videos (bouncing objects over a textured background) with a manifest.")
+        // The flags each kind reads; another flag given with it would be silently ignored, so it is refused.
+        var kindFlags = new Dictionary<string, Option[]>
         {
-            kind, output, train, val, seconds, fps, size, seed, gravity, groups,
+            ["bouncing"] = [train, val, gravity],
+            ["physics"] = [train, val],
+            ["voe"] = [groups],
+        };
+
+        var command = new Command("synth", "Generate synthetic videos: bouncing objects with speed labels (bouncing), plausible clips of a world with gravity, a floor and a wall (physics), or groups of one plausible and six impossible continuations with pairs.csv (voe).")
+        {
+            kind, output, train, val, seconds, fps, size, seed, gravity, groups, overwrite,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, token =>
         {
             string k = parse.GetValue(kind)!;
             if (k is not ("bouncing" or "physics" or "voe"))
                 throw new UsageException($"--kind '{k}' is not known; the kinds are: bouncing, physics, voe.");
+            var misplaced = kindFlags.Values.SelectMany(f => f).Distinct()
+                .FirstOrDefault(f => !kindFlags[k].Contains(f) && parse.GetResult(f) is { Implicit: false });
+            if (misplaced is not null)
+                throw new UsageException($"{misplaced.Name} does not apply to --kind {k}; its own flags are {string.Join(", ", kindFlags[k].Select(f => f.Name))} (and --seconds, --fps, --size, --seed).");
             var options = new SynthOptions
             {
                 TrainCount = parse.GetValue(train),
@@ -39,22 +52,27 @@ internal static class SynthCommand
                 Gravity = parse.GetValue(gravity),
                 Groups = parse.GetValue(groups),
             };
-            if (options.TrainCount < 0 || options.ValCount < 0 || options.TrainCount + options.ValCount == 0)
+            if (k != "voe" && (options.TrainCount < 0 || options.ValCount < 0 || options.TrainCount + options.ValCount == 0))
                 throw new UsageException("--train and --val must be ≥ 0 and not both 0.");
-            if (options.Seconds <= 0 || options.Fps <= 0 || options.Size < 16)
-                throw new UsageException("--seconds and --fps must be > 0 and --size at least 16.");
+            // Checked here in full, before --overwrite removes the earlier set: a set that then fails to render is lost.
+            if (options.Seconds <= 0 || options.Fps <= 0 || options.Size < 16 || options.Size % 2 != 0)
+                throw new UsageException("--seconds and --fps must be > 0 and --size even and at least 16 (H.264 in yuv420p needs even sides).");
+            if (options.FrameCount < (k == "bouncing" ? 1 : 2))
+                throw new UsageException($"--seconds {options.Seconds} at --fps {options.Fps} gives {options.FrameCount} frames; give at least {(k == "bouncing" ? 1 : 2)}.");
+            if (k == "voe" && options.Groups < 1)
+                throw new UsageException("--groups must be at least 1.");
+            var outDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");
+            SynthOutput.Prepare(outDir, k, parse.GetValue(overwrite));
             if (k == "voe")
             {
-                if (options.Groups < 1)
-                    throw new UsageException("--groups must be at least 1.");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var pairs = SynthPhysicsSet.GenerateVoe(parse.GetValue(output)!, options, token);
+                var pairs = SynthPhysicsSet.GenerateVoe(outDir, options, token);
                 Console.WriteLine($"Wrote {options.Groups} groups of {1 + SynthPhysicsSet.Violations.Count} clips in {clock.Elapsed.TotalSeconds:F1} s; pairs: {pairs}");
                 return Task.FromResult(0);
             }
             var result = k == "physics"
-                ? SynthPhysicsSet.GeneratePhysics(parse.GetValue(output)!, options, token)
-                : SynthBouncing.Generate(parse.GetValue(output)!, options, token);
+                ? SynthPhysicsSet.GeneratePhysics(outDir, options, token)
+                : SynthBouncing.Generate(outDir, options, token);
             Console.WriteLine($"Wrote {result.TrainCount} training and {result.ValCount} validation videos to {result.OutDir} in {result.Elapsed.TotalSeconds:F1} s; manifest: {result.ManifestPath}");
             return Task.FromResult(0);
         }, ct));

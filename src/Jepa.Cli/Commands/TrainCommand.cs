@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Jepa.Config;
 using Jepa.Training;
+using Serilog;
 
 namespace Jepa.Cli.Commands;
 
@@ -8,12 +9,12 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Experiment YAML (a diff of the defaults); without it, the built-in quickstart (or, when resuming, the checkpoint's config)." };
-        var set = new Option<string[]>("--set") { Description = "Override a key: --set train.steps=100 (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var config = new Option<string?>("--config") { Description = "Experiment YAML (a diff of the defaults); without it, the built-in quickstart, or when resuming the run's own config." };
+        var set = new Option<string[]>("--set") { Description = "Override a key: --set train.steps=100 (repeatable); when resuming, it changes that key of the run's config.", Arity = ArgumentArity.ZeroOrMore };
         var runDir = new Option<string?>("--run-dir") { Description = "Run directory (default runs/<name>)." };
         var device = new Option<string?>("--device") { Description = "cpu | cuda | cuda:N | auto (same as --set train.device=…)." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in the run directory." };
-        var resume = new Option<string?>("--resume") { Description = "auto: continue from the newest whole checkpoint in the run directory (or start when there is none); or a .ckpt file." };
+        var resume = new Option<string?>("--resume") { Description = "auto: continue the run in the run directory from its newest whole checkpoint, with its own config (or start it when there is none); or a .ckpt file." };
 
         var command = new Command("train", "Train a hierarchical JEPA.") { config, set, runDir, device, overwrite, resume };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
@@ -22,46 +23,80 @@ internal static class TrainCommand
             if (parse.GetValue(device) is { } d) sets.Add("train.device=" + d);
             string? configPath = parse.GetValue(config);
             string? resumeArg = parse.GetValue(resume);
+            string? runDirArg = parse.GetValue(runDir);
             if (resumeArg is not null && parse.GetValue(overwrite))
                 throw new UsageException("--resume and --overwrite contradict each other; pass one of them.");
 
-            var cfg = ConfigLoader.Load(configPath, sets);
+            JepaConfig cfg;
             string? from = null;
             string dir;
             FileStream runLock;
             if (resumeArg is null)
             {
-                runLock = RunDirectory.Lock(RunDirectory.Resolve(parse.GetValue(runDir), cfg));
-                dir = RunDirectory.Prepare(parse.GetValue(runDir), cfg, parse.GetValue(overwrite));
+                cfg = ConfigLoader.Load(configPath, sets);
+                dir = RunDirectory.Resolve(runDirArg, cfg.Name);
+                runLock = RunDirectory.Lock(dir);
+                RunDirectory.Prepare(dir, parse.GetValue(overwrite));
             }
             else if (resumeArg == "auto")
             {
-                dir = RunDirectory.Resolve(parse.GetValue(runDir), cfg);
+                dir = RunDirectory.Resolve(runDirArg, ConfigLoader.Parse(configPath, sets).Config.Name);
                 runLock = RunDirectory.Lock(dir);
                 using var probe = Logging.Create(parse.GetValue(CliOptions.Verbose));
                 // No whole checkpoint (a job killed before its first one, say): nothing can be lost by
                 // starting again, and a requeued SLURM job must not fail for it.
                 from = CheckpointFiles.NewestValid(dir, probe);
+                cfg = RunConfig(configPath, sets, from, dir);
             }
             else
             {
                 from = Path.GetFullPath(resumeArg);
                 if (!Checkpoint.IsValid(from, out var problem)) throw new UsageException(problem);
-                // Without a config of its own, a resumed run continues with the config it was trained with.
-                if (configPath is null) cfg = ConfigLoader.LoadText(ConfigLoader.ToYaml(Checkpoint.ReadHeader(from).Config), from, sets);
-                dir = RunDirectory.Resolve(parse.GetValue(runDir) ?? RunOf(from), cfg);
+                cfg = RunConfig(configPath, sets, from, runDir: null);
+                dir = RunDirectory.Resolve(runDirArg ?? RunOf(from), cfg.Name);
                 runLock = RunDirectory.Lock(dir);
             }
+            // Relative data paths from the command line start here; the run records them absolute, so
+            // resuming or evaluating from another directory reads the same videos.
+            cfg = ConfigPaths.Absolute(cfg, Environment.CurrentDirectory);
+
             using var held = runLock;
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose), Path.Combine(dir, "train.log"));
             if (resumeArg == "auto" && from is null) log.Warning("No whole checkpoint in {RunDir}: starting at step 0", dir);
-            var result = await Trainer.RunAsync(cfg, dir, from, log, token);
+            TrainResult result;
+            try
+            {
+                result = await Trainer.RunAsync(cfg, dir, from, log, token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Batch users read train.log, not the terminal: the reason the run ended goes there too.
+                log.Fatal("The run stopped: {Reason}", e.Message);
+                throw;
+            }
             if (result.Interrupted) return 130;
-            log.Information("Done: {Steps} steps ({Skipped} skipped as non-finite), final loss {Loss:F4}; checkpoint {Checkpoint}",
-                result.Steps, result.SkippedSteps, result.LastLoss, result.LatestCheckpoint);
+            if (result.AlreadyComplete)
+                log.Information("The run is already complete: step {Step} of train.steps {Steps}; nothing to do. To train further: {Command}",
+                    result.Steps, cfg.Train.Steps, ResumeCommand.For(dir, $"--set train.steps={Math.Max(result.Steps, cfg.Train.Steps) * 2}"));
+            else
+                log.Information("Done: {Steps} steps ({Skipped} skipped as non-finite), final loss {Loss:F4}; checkpoint {Checkpoint}",
+                    result.Steps, result.SkippedSteps, result.LastLoss, result.LatestCheckpoint);
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// The config a resumed run trains with: --config when given; else the run's own, from its checkpoint
+    /// or, when it has none yet, its config.yaml; else the defaults. --set changes keys of that config.
+    /// </summary>
+    private static JepaConfig RunConfig(string? configPath, IReadOnlyList<string> sets, string? checkpoint, string? runDir)
+    {
+        if (configPath is not null) return ConfigLoader.Load(configPath, sets);
+        if (checkpoint is not null)
+            return ConfigLoader.LoadText(ConfigLoader.ToYaml(Checkpoint.ReadHeader(checkpoint).Config), $"the config of {checkpoint}", sets);
+        var saved = runDir is null ? null : Path.Combine(runDir, "config.yaml");
+        return ConfigLoader.Load(saved is not null && File.Exists(saved) ? saved : null, sets);
     }
 
     /// <summary>runs/x/checkpoints/step-1.ckpt → runs/x; a checkpoint elsewhere → its folder.</summary>

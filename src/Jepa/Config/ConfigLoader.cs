@@ -23,12 +23,25 @@ public static class ConfigLoader
 
     /// <summary>
     /// Defaults, overridden by the file at <paramref name="path"/> (none when null), overridden by each
-    /// entry of <paramref name="sets"/> ("train.steps=50"); the result is validated.
+    /// entry of <paramref name="sets"/> ("train.steps=50"); the result is validated. Relative data paths
+    /// in the file start at the file's folder (<see cref="ConfigPaths"/>).
     /// </summary>
     /// <exception cref="UsageException">Missing file, bad YAML, unknown key, wrong type, or an impossible value.</exception>
     public static JepaConfig Load(string? path, IReadOnlyList<string> sets)
     {
+        var (config, source) = Parse(path, sets);
+        ConfigValidator.Validate(config, source);
+        return config;
+    }
+
+    /// <summary>
+    /// As <see cref="Load(string?, IReadOnlyList{string})"/> without the validation, with a name for the
+    /// layers in messages: for reading one key (the run name, say) before the config to use is known.
+    /// </summary>
+    public static (JepaConfig Config, string Source) Parse(string? path, IReadOnlyList<string> sets)
+    {
         var overrides = path is null ? new Overrides() : ConfigTree.Read(ReadFile(path), path);
+        if (path is not null) ConfigPaths.AnchorFileValues(overrides, path);
         foreach (var set in sets) ConfigSets.Apply(overrides, set);
 
         var source = (path, sets.Count) switch
@@ -38,9 +51,7 @@ public static class ConfigLoader
             (_, 0) => path,
             _ => $"{path} with --set",
         };
-        var config = Build(overrides, source);
-        ConfigValidator.Validate(config, source);
-        return config;
+        return (Build(overrides, source), source);
     }
 
     /// <summary>

@@ -142,6 +142,13 @@ public sealed record TrainConfig
     /// <summary>Torch intra-op threads; 0 = all cores.</summary>
     public int Threads { get; init; } = 0;
 
+    /// <summary>
+    /// auto | fp32 | tf32 | bf16. auto: bf16 on CUDA, fp32 on the CPU (where bf16 matmuls are slower).
+    /// bf16 runs linear, conv and attention in bf16 with fp32 parameters, norms and loss; tf32 lets CUDA
+    /// matmuls use TF32. Checkpoints are fp32 whatever the precision.
+    /// </summary>
+    public string Precision { get; init; } = "auto";
+
     public LossConfig Loss { get; init; } = new();
 }
 

@@ -13,8 +13,11 @@ public static class ModelShapes
     public static int[] StemWidths(int dim, int stride)
     {
         var stages = int.Log2(stride);
-        return Enumerable.Range(0, stages).Select(s => Math.Max(16, dim >> (stages - 1 - s))).ToArray();
+        return Enumerable.Range(0, stages).Select(s => StemWidth(dim, stages, s)).ToArray();
     }
+
+    /// <summary>Output channels of stage <paramref name="stage"/> of a stem of <paramref name="stages"/> stages.</summary>
+    public static int StemWidth(int dim, int stages, int stage) => Math.Max(16, dim >> (stages - 1 - stage));
 
     /// <summary>GroupNorm groups of a stem stage: 8, or fewer below 32 channels so each group keeps at least 4.</summary>
     public static int StemGroups(int width) => Math.Min(8, width / 4);

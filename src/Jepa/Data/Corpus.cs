@@ -32,19 +32,25 @@ public sealed class Corpus
     /// <param name="key">the config key the spec came from, for messages (e.g. data.train)</param>
     public static async Task<Corpus> LoadAsync(string spec, string key, DataConfig data, ILogger log, CancellationToken ct)
     {
-        var entries = Resolve(spec, key);
+        var entries = Resolve(spec, key, log);
         var corpus = await TryLoadAsync(entries, key, data, log, ct)
             ?? throw new UsageException($"{key}: the decoded videos need more than data.cache_mb = {data.CacheMb} MiB of memory; raise data.cache_mb or use fewer or shorter videos.");
         foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
         return corpus;
     }
 
-    /// <summary>Resolves a video list, naming the config key in its error.</summary>
-    public static IReadOnlyList<VideoEntry> Resolve(string spec, string key)
+    /// <summary>
+    /// Resolves a video list, naming the config key in its error. A list with splits gives its train
+    /// videos for data.train and its val videos otherwise (data.val, --data); --data, which the user
+    /// chose for this one command, is used whole when it has no val videos. What was kept is logged.
+    /// </summary>
+    public static IReadOnlyList<VideoEntry> Resolve(string spec, string key, ILogger? log = null)
     {
         try
         {
-            return VideoList.Resolve(spec);
+            var selection = VideoSplits.Select(spec, key == "data.train" ? "train" : "val", required: key != "--data");
+            if (selection.Note is not null) log?.Information("{Key}: {Note}", key, selection.Note);
+            return selection.Videos;
         }
         catch (UsageException e)
         {

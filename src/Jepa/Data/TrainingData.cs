@@ -49,7 +49,7 @@ public sealed class TrainingData
         var badCsv = Path.Combine(runDir, "bad_videos.csv");
         if (File.Exists(badCsv)) File.Delete(badCsv);
         var bad = new BadVideoLog(badCsv, log);
-        var entries = Corpus.Resolve(data.Train, key);
+        var entries = Corpus.Resolve(data.Train, key, log);
         int workers = WorkersFor(data);
 
         // An index knows every duration, so it tells without decoding whether the corpus fits in memory.
@@ -61,7 +61,7 @@ public sealed class TrainingData
         {
             foreach (var r in corpus.Rejected) bad.Add(r.Path, r.Reason);
             if (IndexFile.IsIndex(data.Train))
-                foreach (var r in IndexFile.Read(data.Train).Where(r => !r.IsOk)) bad.Add(r.Path, r.Reason);
+                foreach (var r in IndexRows(data.Train, entries).Where(r => !r.IsOk)) bad.Add(r.Path, r.Reason);
             log.Information("Decoded {Count} training videos ({Frames} frames at {Fps} fps, {Size} px) into memory; {Bad} set aside",
                 corpus.Videos.Count, corpus.FrameCounts.Sum(), data.Fps, data.Size, bad.Count);
             return new TrainingData(new CorpusClipSource(corpus), workers, bad, streaming: false);
@@ -78,13 +78,23 @@ public sealed class TrainingData
         return new TrainingData(new StreamingClipSource(ok, data, bad, key), workers, bad, streaming: true);
     }
 
+    // The rows of an index given as data.train that belong to the training split: the usable ones chosen
+    // in entries, and the bad ones of that split (an index keeps the split column of what it indexed).
+    private static List<IndexRow> IndexRows(string index, IReadOnlyList<VideoEntry> entries)
+    {
+        var chosen = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        return IndexFile.Read(index)
+            .Where(r => r.IsOk ? chosen.Contains(r.Path) : r.Split is null || string.Equals(r.Split, "train", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+    }
+
     // The index of the training videos: data.train itself when it is one, otherwise built (or brought
     // up to date, reusing rows of unchanged files) at data.index or <run>/index.csv.
     private static async Task<IReadOnlyList<IndexRow>> IndexAsync(
         DataConfig data, IReadOnlyList<VideoEntry> entries, bool indexed, string runDir, int workers, ILogger log, CancellationToken ct)
     {
         if (indexed && IndexFile.IsIndex(data.Train))
-            return IndexFile.Read(data.Train);
+            return IndexRows(data.Train, entries);
         var path = data.Index.Length > 0 ? data.Index : Path.Combine(runDir, "index.csv");
         var previous = File.Exists(path) && IndexFile.IsIndex(path) ? IndexFile.Read(path) : null;
         var options = new IndexOptions(data.Frames / data.Fps, data.Fps, data.ShortVideos == "pad", workers, TimeSpan.FromSeconds(data.DecodeTimeoutS));

@@ -26,7 +26,10 @@ public static class ReportHtml
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>jepa report</title><style>")
             .Append("body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}")
             .Append("</style></head><body><h1>jepa evaluation report</h1>");
-        if (report["step"] is { } step) html.Append(CultureInfo.InvariantCulture, $"<p>Checkpoint step {step}.</p>");
+        if (report["checkpoint"]?["path"]?.GetValue<string>() is { } checkpoint)
+            html.Append(CultureInfo.InvariantCulture, $"<p>Checkpoint {WebUtility.HtmlEncode(checkpoint)}, step {report["step"]}.</p>");
+        else if (report["step"] is { } step)
+            html.Append(CultureInfo.InvariantCulture, $"<p>Checkpoint step {step}.</p>");
 
         foreach (var name in PlotNames)
         {

@@ -1,31 +1,74 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jepa.Config;
 
 namespace Jepa.Evaluation;
 
-/// <summary>Writes eval/report.json, keeping the sections other tasks wrote there, and a console table.</summary>
+/// <summary>
+/// Writes eval/report.json, keeping the sections other tasks wrote there for the same checkpoint,
+/// and a console table. The report names its checkpoint, and takes sections from no other.
+/// </summary>
 public static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    /// <summary>Indented, with quotes, apostrophes and non-ASCII in paths and labels left readable (not \u escapes).</summary>
+    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Merges the report's top-level keys into <paramref name="path"/> (created if absent) and returns the path.</summary>
-    public static string Merge<T>(string path, T section)
+    /// <summary>What an eval writes into its folder; <c>--overwrite</c> removes these and nothing else.</summary>
+    public static IReadOnlyList<string> Written => ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png")];
+
+    /// <summary>
+    /// Before any work: with <paramref name="overwrite"/>, removes <see cref="Written"/> from
+    /// <paramref name="outDir"/> so the report starts afresh; without, checks that a report already
+    /// there is of <paramref name="checkpoint"/> (then the new sections join it).
+    /// </summary>
+    public static void Prepare(string outDir, ReportCheckpoint checkpoint, bool overwrite)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        JsonObject root = new();
-        if (File.Exists(path))
+        if (overwrite)
         {
-            try
-            {
-                root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? new JsonObject();
-            }
-            catch (JsonException)
-            {
-                root = new JsonObject(); // A damaged report is rewritten, never merged into.
-            }
+            foreach (var name in Written)
+                File.Delete(Path.Combine(outDir, name));
+            return;
         }
+        CheckTarget(Path.Combine(outDir, "report.json"), checkpoint);
+    }
+
+    /// <summary>Throws <see cref="UsageException"/> unless the report at <paramref name="path"/> is absent or of <paramref name="checkpoint"/>.</summary>
+    public static void CheckTarget(string path, ReportCheckpoint checkpoint)
+    {
+        if (!File.Exists(path))
+            return;
+        const string Choices = "pass --overwrite to start a fresh report there, or --out another folder";
+        var root = Read(path)
+            ?? throw new UsageException($"{path} is not a report jepa eval can read, and eval will not replace it unasked; {Choices}.");
+        ReportCheckpoint? recorded;
+        try
+        {
+            recorded = root["checkpoint"]?.Deserialize<ReportCheckpoint>(Options);
+        }
+        catch (JsonException)
+        {
+            recorded = null;
+        }
+        if (recorded?.Sha256 is null)
+            throw new UsageException($"{path} does not say which checkpoint it describes (an earlier jepa wrote it), so this checkpoint's results cannot join it; {Choices}.");
+        if (!recorded.SameAs(checkpoint))
+            throw new UsageException($"{path} is the report of {recorded.Path} (step {recorded.Step}), not of {checkpoint.Path} (step {checkpoint.Step}); {Choices}.");
+    }
+
+    /// <summary>
+    /// Merges the section's top-level keys into <paramref name="path"/> (created if absent) with the
+    /// checkpoint's identity and step, and returns the path. A report of another checkpoint is refused.
+    /// </summary>
+    public static string Merge<T>(string path, T section, ReportCheckpoint checkpoint)
+    {
+        CheckTarget(path, checkpoint);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var root = Read(path) ?? new JsonObject();
+        root["checkpoint"] = JsonSerializer.SerializeToNode(checkpoint, Options);
+        root["step"] = checkpoint.Step;
         var fresh = JsonSerializer.SerializeToNode(section, Options)!.AsObject();
         foreach (var (key, value) in fresh.ToList())
         {
@@ -36,6 +79,21 @@ public static class ReportWriter
         File.WriteAllText(tmp, root.ToJsonString(Options));
         File.Move(tmp, path, overwrite: true);
         return path;
+    }
+
+    // The report's object, or null when the file is absent or not a JSON object.
+    private static JsonObject? Read(string path)
+    {
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The predict and collapse sections as a plain-text table.</summary>

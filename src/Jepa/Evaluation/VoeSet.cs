@@ -16,12 +16,22 @@ public sealed record VoeClip(string Path, string Group, bool Plausible, string? 
 /// </summary>
 public static class VoeSet
 {
-    /// <summary>The clips of <paramref name="csvPath"/>, checked: every column present, every group with both kinds.</summary>
-    public static IReadOnlyList<VoeClip> Read(string csvPath)
+    /// <summary>
+    /// The clips of <paramref name="csvPath"/>, checked: every column present, every group with both
+    /// kinds. <paramref name="flag"/> names the option the path came from, for messages.
+    /// </summary>
+    public static IReadOnlyList<VoeClip> Read(string csvPath, string flag = "--data")
     {
         var file = System.IO.Path.GetFullPath(csvPath);
+        if (Directory.Exists(file))
+        {
+            var inside = System.IO.Path.Combine(file, "pairs.csv");
+            throw new UsageException(File.Exists(inside)
+                ? $"{flag} '{file}' is a folder; pass the CSV in it: {flag} {inside}."
+                : $"{flag} '{file}' is a folder; pass a CSV with columns path,group,plausible (jepa synth --kind voe writes one as pairs.csv).");
+        }
         if (!File.Exists(file))
-            throw new UsageException($"--data '{file}' does not exist; pass a CSV with columns path,group,plausible (jepa synth --kind voe writes one).");
+            throw new UsageException($"{flag} '{file}' does not exist; pass a CSV with columns path,group,plausible (jepa synth --kind voe writes one).");
         var folder = System.IO.Path.GetDirectoryName(file)!;
         using var csv = CsvReader.Create(File.OpenRead(file), CsvReaderOptions.Default with { Separator = ',', TrimWhitespace = true, TrackLineNumbers = true }, false);
         var header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();

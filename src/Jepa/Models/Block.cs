@@ -31,7 +31,8 @@ public sealed class Block : nn.Module
     /// <returns>[B, N, D]</returns>
     public Tensor Forward(Tensor x, Tensor? mask)
     {
-        x = x + attn.Forward(norm1.forward(x), mask);
-        return x + fc2.forward(nn.functional.gelu(fc1.forward(norm2.forward(x))));
+        // Norms read fp32; the sums promote a bf16 branch back to fp32 (Autocast).
+        x = x + attn.Forward(norm1.forward(Autocast.Float(x)), mask);
+        return x + Autocast.Linear(fc2, nn.functional.gelu(Autocast.Linear(fc1, norm2.forward(Autocast.Float(x)))));
     }
 }

@@ -55,13 +55,13 @@ public sealed class CausalPredictor : nn.Module
     {
         long b = context.shape[0], t = context.shape[1], n = context.shape[2];
         if (t > steps || n != tokens) throw new ArgumentException($"predictor built for {steps}×{tokens} tokens, got {t}×{n}");
-        var x = inProj.forward(context) + timePos.narrow(1, 0, t) + spacePos; // [B, T, N, Dp]
+        var x = Autocast.Linear(inProj, context) + timePos.narrow(1, 0, t) + spacePos; // [B, T, N, Dp], fp32
         x = x.reshape(b, t * n, x.shape[3]);
         var m = CausalMask((int)t, (int)n, context.device);
         foreach (var block in blocks) x = block.Forward(x, m);
-        x = norm.forward(x);
+        x = norm.forward(Autocast.Float(x));
         var outputs = new Tensor[heads.Count];
-        for (int k = 0; k < heads.Count; k++) outputs[k] = heads[k].forward(x).reshape(b, t, n, context.shape[3]);
+        for (int k = 0; k < heads.Count; k++) outputs[k] = Autocast.Float(Autocast.Linear(heads[k], x)).reshape(b, t, n, context.shape[3]);
         return outputs;
     }
 

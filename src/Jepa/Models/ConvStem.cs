@@ -23,13 +23,13 @@ public sealed class ConvStem : nn.Module
         this.dim = dim;
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         long inChannels = 3;
-        var widths = ModelShapes.StemWidths(dim, stride); // ConfigValidator checks that each splits into its groups
         for (int s = 0; s < stageCount; s++)
         {
-            long outChannels = widths[s];
+            long outChannels = StageChannels(dim, stageCount, s);
             if (blur) layers.Add(($"blur{s}", new Blur()));
             layers.Add(($"conv{s}", nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 2, padding: 1)));
-            var norm = nn.GroupNorm(ModelShapes.StemGroups(widths[s]), outChannels);
+            // ConfigValidator checks that each stage's width splits into its groups (ModelShapes).
+            var norm = nn.GroupNorm(ModelShapes.StemGroups((int)outChannels), outChannels);
             using (no_grad())
             {
                 // TorchSharp 0.107's GroupNorm can leave its affine parameters uninitialised (NaN seen here).
@@ -45,13 +45,26 @@ public sealed class ConvStem : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Output channels of stage <paramref name="stage"/>: they double each stage and reach dim at the last (dim/4 → dim/2 → dim for three), at least 16.</summary>
+    public static long StageChannels(int dim, int stages, int stage) => ModelShapes.StemWidth(dim, stages, stage);
+
     /// <param name="frames">[B, T, 3, H, W]</param>
     /// <returns>tokens [B, T, N, D] with N = (H/stride)·(W/stride), row-major</returns>
     public Tensor Forward(Tensor frames)
     {
         long b = frames.shape[0], t = frames.shape[1];
         var x = frames.reshape(b * t, frames.shape[2], frames.shape[3], frames.shape[4]);
-        x = project.forward(stages.forward(x)); // [B·T, D, h, w]
+        foreach (var (_, layer) in stages.named_children())
+        {
+            x = layer switch
+            {
+                Conv2d conv => Autocast.Conv(conv, x, stride: 2, padding: 1),    // every stage halves the frame
+                GroupNorm norm => norm.forward(Autocast.Float(x)),
+                nn.Module<Tensor, Tensor> other => other.forward(x),
+                _ => throw new InvalidOperationException($"unexpected stem layer {layer.GetType().Name}"),
+            };
+        }
+        x = Autocast.Float(Autocast.Conv(project, x, stride: 1, padding: 0)); // [B·T, D, h, w]
         long n = x.shape[2] * x.shape[3];
         return x.reshape(b, t, dim, n).transpose(2, 3); // [B, T, N, D]
     }

@@ -29,6 +29,6 @@ public sealed class FrameEncoder : nn.Module
         long b = tokens.shape[0], t = tokens.shape[1], n = tokens.shape[2], d = tokens.shape[3];
         var x = tokens.reshape(b * t, n, d) + pos;
         foreach (var block in blocks) x = block.Forward(x, null);
-        return norm.forward(x).reshape(b, t, n, d);
+        return norm.forward(Autocast.Float(x)).reshape(b, t, n, d);
     }
 }

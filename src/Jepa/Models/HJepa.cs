@@ -16,6 +16,7 @@ public sealed class HJepa : nn.Module
     private readonly Encoders target;
     private readonly CausalPredictor predictor1;
     private readonly CausalPredictor predictor2;
+    private Flat? ema; // online and target encoder parameters as views of one buffer each (FlattenForEma)
 
     public HJepa(ModelSpec spec, int size, int frames) : base(nameof(HJepa))
     {
@@ -65,12 +66,33 @@ public sealed class HJepa : nn.Module
         return (LayerNormTarget(r1), LayerNormTarget(r2));
     }
 
-    /// <summary>target ← m·target + (1−m)·online, parameter by parameter (no gradient).</summary>
+    /// <summary>
+    /// target ← m·target + (1−m)·online (no gradient): one lerp_ over the flat buffers after
+    /// <see cref="FlattenForEma"/>, else parameter by parameter (two kernels each).
+    /// </summary>
     public void UpdateTarget(double momentum)
     {
         using var _ = no_grad();
+        if (ema is not null && ema.StillViews(target, online))
+        {
+            ema.Target.lerp_(ema.Online, 1 - momentum);
+            return;
+        }
         foreach (var (t, o) in target.parameters().Zip(online.parameters()))
             t.mul_(momentum).add_(o, alpha: 1 - momentum);
+    }
+
+    /// <summary>
+    /// Makes every target and online encoder parameter a view of one contiguous buffer per network, so the
+    /// EMA is one kernel instead of two per parameter (hundreds of launches on a GPU; TorchSharp has no
+    /// _foreach ops). Call after the last <c>.to()</c> (which replaces parameters) and before the optimiser
+    /// is built; values are unchanged, checkpoints read and write the same tensors.
+    /// </summary>
+    public void FlattenForEma()
+    {
+        using var _ = no_grad();
+        ema?.Dispose();
+        ema = new Flat(Flat.Join(target.parameters().ToList()), Flat.Join(online.parameters().ToList()), target, online);
     }
 
     private void CopyOnlineToTarget()
@@ -94,4 +116,48 @@ public sealed class HJepa : nn.Module
     }
 
     private static Tensor LayerNormTarget(Tensor x) => nn.functional.layer_norm(x, [x.shape[^1]]);
+
+    /// <summary>The flat buffers of <see cref="FlattenForEma"/>, and the parameters that view them.</summary>
+    private sealed class Flat : IDisposable
+    {
+        private readonly Parameter[] targetParams;
+        private readonly Parameter[] onlineParams;
+
+        public Flat(Tensor target, Tensor online, nn.Module targetNet, nn.Module onlineNet)
+        {
+            Target = target;
+            Online = online;
+            targetParams = targetNet.parameters().ToArray();
+            onlineParams = onlineNet.parameters().ToArray();
+        }
+
+        public Tensor Target { get; }
+        public Tensor Online { get; }
+
+        /// <summary>False once a <c>.to()</c> replaced a parameter: the buffers no longer are the weights (loads copy into them).</summary>
+        public bool StillViews(nn.Module targetNet, nn.Module onlineNet) =>
+            targetNet.parameters().SequenceEqual(targetParams, ReferenceEqualityComparer.Instance)
+            && onlineNet.parameters().SequenceEqual(onlineParams, ReferenceEqualityComparer.Instance);
+
+        /// <summary>One buffer holding every parameter's values, each parameter re-pointed at its slice.</summary>
+        public static Tensor Join(IReadOnlyList<Parameter> parameters)
+        {
+            var flat = empty(parameters.Sum(p => p.numel()), dtype: parameters[0].dtype, device: parameters[0].device);
+            long offset = 0;
+            foreach (var p in parameters)
+            {
+                var slice = flat.narrow(0, offset, p.numel()).view(p.shape);
+                slice.copy_(p);
+                p.set_(slice);
+                offset += p.numel();
+            }
+            return flat.DetachFromDisposeScope();
+        }
+
+        public void Dispose()
+        {
+            Target.Dispose();
+            Online.Dispose();
+        }
+    }
 }

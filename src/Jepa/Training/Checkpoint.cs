@@ -159,6 +159,14 @@ public static class Checkpoint
     /// <summary>Opens the file and checks its trailing SHA-256 against its contents.</summary>
     private static FileStream OpenVerified(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // A run directory or its checkpoints/ folder: name the file to pass when there is one.
+            var latest = new[] { Path.Combine(path, "checkpoints", "latest.ckpt"), Path.Combine(path, "latest.ckpt") }.FirstOrDefault(File.Exists);
+            throw new UsageException(latest is not null
+                ? $"checkpoint '{path}' is a folder; pass a .ckpt file in it, such as {latest}."
+                : $"checkpoint '{path}' is a folder; pass a .ckpt file from a run's checkpoints/ folder.");
+        }
         if (!File.Exists(path))
             throw new UsageException($"checkpoint '{path}' does not exist; pass a .ckpt file from a run's checkpoints/ folder.");
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

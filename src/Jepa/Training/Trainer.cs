@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 namespace Jepa.Training;
 
 /// <summary>How a training run ended.</summary>
-public sealed record TrainResult(long Steps, string LatestCheckpoint, double LastLoss, bool Interrupted, long SkippedSteps);
+/// <param name="AlreadyComplete">true when the checkpoint resumed from had reached train.steps: nothing was trained</param>
+public sealed record TrainResult(long Steps, string LatestCheckpoint, double LastLoss, bool Interrupted, long SkippedSteps, bool AlreadyComplete = false);
 
 /// <summary>The training loop, top to bottom (STYLE.md #1).</summary>
 public static class Trainer
@@ -27,15 +28,17 @@ public static class Trainer
         var t = config.Train;
         var device = Devices.Resolve(t.Device);
         int threads = Devices.SetThreads(t.Threads);
+        var precision = Precision.Resolve(t.Precision, device);
         manual_seed(config.Seed);
         Directory.CreateDirectory(CheckpointFiles.Folder(runDir));
         await File.WriteAllTextAsync(Path.Combine(runDir, "config.yaml"), ConfigLoader.ToYaml(config), ct);
-        log.Information("Device {Device}, {Threads} torch threads, run directory {RunDir}", device, threads, runDir);
+        log.Information("Device {Device}, {Precision}, {Threads} torch threads, run directory {RunDir}", device, precision.Name, threads, runDir);
 
         // Step 1: model and optimiser, restored from a checkpoint when resuming.
         var spec = Presets.Resolve(config.Model);
         using var model = new HJepa(spec, config.Data.Size, config.Data.Frames);
         model.to(device);
+        model.FlattenForEma(); // after .to(), before the optimiser: both hold on to the parameter objects
         using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay);
         long step = 0;
         if (resumeFrom is not null)
@@ -45,6 +48,8 @@ public static class Trainer
                 throw new UsageException($"cannot resume from '{resumeFrom}': the model differs ({diff}); resume with the checkpoint's config or start a new run.");
             step = Checkpoint.Restore(resumeFrom, model, optimizer).Step;
             log.Information("Resumed from {Checkpoint} at step {Step}", resumeFrom, step);
+            if (step >= t.Steps)
+                return new TrainResult(step, resumeFrom, double.NaN, Interrupted: false, SkippedSteps: 0, AlreadyComplete: true);
         }
         // metrics.jsonl keeps exactly the steps before this one: a resumed run reads as one run.
         CheckpointFiles.TrimMetrics(Path.Combine(runDir, "metrics.jsonl"), step);
@@ -62,6 +67,7 @@ public static class Trainer
 
         var latest = Path.Combine(CheckpointFiles.Folder(runDir), CheckpointFiles.Latest);
         var lastGood = resumeFrom;
+        long savedStep = -1; // the step of the newest checkpoint this process wrote
         var interval = Stopwatch.StartNew();
         double waited = 0, lastLoss = double.NaN;
         int clipsSinceLog = 0, badInARow = 0;
@@ -91,8 +97,9 @@ public static class Trainer
             var clips = ClipTensors.ToInput(bytes, t.BatchSize, config.Data.Frames, config.Data.Size, device, views); // [B, T, 3, S, S]
 
             // Step 5: forward both levels, loss against the stop-gradient EMA targets.
-            var output = model.Forward(clips);
-            var loss = JepaLoss.Compute(output, t.Loss);
+            LossTerms loss;
+            using (Autocast.Enter(precision.Compute)) // bf16 matmuls when train.precision says so; fp32 loss
+                loss = JepaLoss.Compute(model.Forward(clips), t.Loss);
 
             // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).
             optimizer.zero_grad();
@@ -104,7 +111,11 @@ public static class Trainer
                 badInARow++;
                 log.Warning("Step {Step}: non-finite loss or gradient; update skipped ({InARow} in a row)", step + 1, badInARow);
                 if (badInARow >= t.MaxBadSteps)
-                    throw new InvalidOperationException($"training stopped at step {step + 1} after {badInARow} non-finite steps in a row; the last good checkpoint is {lastGood ?? "none (no checkpoint was written yet)"}; lower train.lr or raise train.warmup_steps, then resume from it.");
+                {
+                    var saved = lastGood is null ? "no checkpoint was written yet, so the run starts again from step 0" : $"the last good checkpoint is {lastGood}";
+                    throw new InvalidOperationException($"training stopped at step {step + 1} after {badInARow} non-finite steps in a row; {saved}; " +
+                        $"lower the learning rate (or raise train.warmup_steps) and continue with: {ResumeCommand.For(runDir, $"--set train.lr={t.Lr / 2:G3}")}");
+                }
                 optimizer.zero_grad();
                 step++;
                 continue;
@@ -150,18 +161,22 @@ public static class Trainer
             if (monitor is not null && monitor.Due(step))
                 metrics.Write(monitor.Measure(model, step));
 
-            if (step % t.CheckpointEvery == 0 || last)
-                lastGood = SaveCheckpoint(config, runDir, step, model, optimizer, log) ?? lastGood;
+            if ((step % t.CheckpointEvery == 0 || last) && SaveCheckpoint(config, runDir, step, model, optimizer, log) is { } written)
+                (lastGood, savedStep) = (written, step);
         }
 
         bool interrupted = step < t.Steps;
-        if (interrupted)
+        if (interrupted && savedStep != step && SaveCheckpoint(config, runDir, step, model, optimizer, log) is { } final)
+            (lastGood, savedStep) = (final, step);
+        // The last steps are only safe once written: say which were lost and how to redo them, never "done".
+        if (savedStep != step)
         {
-            lastGood = SaveCheckpoint(config, runDir, step, model, optimizer, log) ?? lastGood;
-            log.Warning("Interrupted at step {Step}; the run continues with: jepa train … --run-dir {RunDir} --resume auto", step, runDir);
+            var kept = lastGood is null ? "no checkpoint was written, so the run starts again from step 0" : $"the newest whole checkpoint is {lastGood}";
+            throw new IOException($"the checkpoint of step {step} could not be written to {CheckpointFiles.Folder(runDir)}; {kept}; " +
+                $"free disk space or fix the folder's permissions, then continue with: {ResumeCommand.For(runDir)}");
         }
-        if (lastGood is null || !File.Exists(latest))
-            throw new IOException($"no checkpoint could be written to {CheckpointFiles.Folder(runDir)}; free disk space or fix its permissions and run again.");
+        if (interrupted)
+            log.Warning("Interrupted at step {Step}; the run continues with: {Command}", step, ResumeCommand.For(runDir));
         return new TrainResult(step, latest, lastLoss, interrupted, skipped);
     }
 

@@ -26,6 +26,20 @@ public static class IndexFile
     }
 
     /// <summary>
+    /// True when <paramref name="path"/> starts with the header <c>jepa index</c> writes (its first nine
+    /// columns, the fixed part of the format): a file it may replace. A manifest that merely has a
+    /// <c>status</c> column is not one.
+    /// </summary>
+    public static bool IsWrittenByIndex(string path)
+    {
+        if (!File.Exists(path))
+            return false;
+        using var csv = CsvReader.Create(File.OpenRead(path), ReadOptions, false);
+        var header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        return header.Count >= 9 && header.Take(9).SequenceEqual(Columns.Take(9));
+    }
+
+    /// <summary>
     /// Writes <paramref name="rows"/> to <paramref name="indexPath"/> (through a temporary file, so a
     /// reader never sees half an index). Paths under the index's folder are written relative to it.
     /// </summary>

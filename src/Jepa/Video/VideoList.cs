@@ -54,26 +54,6 @@ public static class VideoList
         return entries;
     }
 
-    /// <summary>
-    /// Resolves <paramref name="spec"/> and keeps a manifest's rows whose <c>split</c> column equals
-    /// <paramref name="split"/> (case-insensitive). Folders, globs and single files are not filtered.
-    /// </summary>
-    public static IReadOnlyList<VideoEntry> Resolve(string spec, string split)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(split);
-        var all = Resolve(spec);
-        if (!(File.Exists(spec) && IsManifest(spec)))
-            return all;
-        if (!VideoManifest.HasSplitColumn(spec))
-            throw new UsageException(
-                $"Manifest {Path.GetFullPath(spec)} has no split column, so it cannot be filtered to '{split}'; add a split column or give a separate list.");
-        var kept = all.Where(e => string.Equals(e.Split, split, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (kept.Count == 0)
-            throw new UsageException(
-                $"Manifest {Path.GetFullPath(spec)} has no rows with split '{split}'; check the split column's values.");
-        return kept;
-    }
-
     /// <summary>True when <paramref name="spec"/> is a glob pattern (it holds <c>*</c> or <c>?</c>) rather than a path.</summary>
     public static bool IsGlob(string spec) => GlobPattern.IsGlob(spec);
 

@@ -56,13 +56,6 @@ internal static class VideoManifest
         return entries;
     }
 
-    /// <summary>True when the manifest's header has a <c>split</c> column.</summary>
-    public static bool HasSplitColumn(string manifestPath)
-    {
-        using var csv = CsvReader.Create(File.OpenRead(manifestPath), Options, false);
-        return Column(csv.Headers, "split") >= 0;
-    }
-
     private static int Column(IReadOnlyList<string> header, string name)
     {
         for (int i = 0; i < header.Count; i++)

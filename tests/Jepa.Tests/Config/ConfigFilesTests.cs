@@ -29,9 +29,29 @@ public sealed class ConfigFilesTests
     }
 
     [Fact]
-    public void Quickstart_yaml_is_the_built_in_default()
+    public void Quickstart_yaml_is_the_built_in_default_run_from_the_repository_root()
     {
-        Assert.Equal(new JepaConfig(), ConfigLoader.Load(Path.Combine(RepoPaths.Configs, "quickstart.yaml"), []));
+        // The file's data paths start at configs/ (../data/…); the defaults' start at the working directory.
+        var repo = Path.GetDirectoryName(RepoPaths.Configs)!;
+        Assert.Equal(ConfigPaths.Absolute(new JepaConfig(), repo), ConfigLoader.Load(Path.Combine(RepoPaths.Configs, "quickstart.yaml"), []));
+    }
+
+    [Fact]
+    public void Relative_data_paths_in_a_config_file_start_at_the_files_folder_and_set_ones_at_the_working_directory()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "jepa-config-paths-" + Guid.NewGuid().ToString("N")[..8], "exp");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "x.yaml");
+        File.WriteAllText(file, "data:\n  train: ../videos/**/*.mp4\n  val: /abs/val\n  index: idx.csv\n");
+
+        var fromFile = ConfigLoader.Load(file, []);
+        var withSet = ConfigLoader.Load(file, ["data.val=held/out"]);
+
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(folder)!, "videos", "**", "*.mp4"), fromFile.Data.Train);
+        Assert.Equal("/abs/val", fromFile.Data.Val);
+        Assert.Equal(Path.Combine(folder, "idx.csv"), fromFile.Data.Index);
+        Assert.Equal("held/out", withSet.Data.Val); // made absolute by the command, against its working directory
+        Assert.Equal(Path.GetFullPath("held/out"), ConfigPaths.Absolute(withSet, Environment.CurrentDirectory).Data.Val);
     }
 
     [Fact]

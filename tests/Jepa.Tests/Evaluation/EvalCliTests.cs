@@ -67,4 +67,76 @@ public class EvalCliTests
         using var onlyReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "only", "report.json")));
         Assert.False(onlyReport.RootElement.TryGetProperty("voe", out _));
     }
+
+    [Fact]
+    public void A_report_of_another_checkpoint_is_refused_before_any_work_and_overwrite_starts_a_fresh_one()
+    {
+        var dir = JepaProcess.TempDir("eval-identity");
+        var a = TinyCheckpoint.Write(Path.Combine(dir, "a.ckpt"));
+        var b = TinyCheckpoint.Write(Path.Combine(dir, "b.ckpt"));
+        Assert.NotEqual(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        var val = Path.Combine(TestVideos.BouncingDir, "val");
+        var report = Path.Combine(dir, "report", "report.json");
+        JepaProcess.Result Predict(string ckpt, params string[] more) => JepaProcess.Run(dir, ["eval", "--checkpoint", ckpt, "--data", val, "--out", "report", .. more]);
+        string RecordedPath()
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(report));
+            var c = json.RootElement.GetProperty("checkpoint");
+            Assert.Equal(TinyCheckpoint.Step, c.GetProperty("step").GetInt64());
+            Assert.Equal(64, c.GetProperty("sha256").GetString()!.Length);
+            return c.GetProperty("path").GetString()!;
+        }
+
+        var first = Predict(a);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(a, RecordedPath());
+        var written = File.ReadAllText(report);
+
+        var refused = Predict(b);
+        AssertOneSentence(refused, $"{report} is the report of {a} (step 3), not of {b} (step 3); pass --overwrite to start a fresh report there");
+        Assert.DoesNotContain("persistence", refused.Stdout);
+        Assert.Equal(written, File.ReadAllText(report));
+
+        // The same weights under another name are the same checkpoint: their results join the report.
+        var copy = Path.Combine(dir, "a-copy.ckpt");
+        File.Copy(a, copy);
+        Assert.Equal(0, Predict(copy).ExitCode);
+        Assert.Equal(copy, RecordedPath());
+
+        File.WriteAllText(Path.Combine(dir, "report", "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(dir, "report", "voe_surprise.csv"), "a's surprise");
+        var fresh = Predict(b, "--overwrite");
+        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        Assert.Equal(b, RecordedPath());
+        Assert.False(File.Exists(Path.Combine(dir, "report", "voe_surprise.csv")), "a's voe results must not sit beside b's report");
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "report", "notes.txt")));
+    }
+
+    [Fact]
+    public void Outputs_and_every_input_are_checked_before_any_model_runs_with_messages_that_say_what_to_pass()
+    {
+        var dir = JepaProcess.TempDir("eval-upfront");
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "run", "checkpoints", "latest.ckpt"));
+        var val = Path.Combine(TestVideos.BouncingDir, "val");
+        File.WriteAllText(Path.Combine(dir, "taken"), "mine");
+        Directory.CreateDirectory(Path.Combine(dir, "voeset"));
+        File.WriteAllText(Path.Combine(dir, "voeset", "pairs.csv"), "path,group,plausible\n");
+
+        var outFile = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--data", val, "--out", "taken");
+        AssertOneSentence(outFile, $"--out {Path.Combine(dir, "taken")} is a file");
+        Assert.DoesNotContain("persistence", outFile.Stdout);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "taken")));
+
+        // Probe videos without labels: refused before predict runs, not after it.
+        var unlabelled = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", val, "--probe-data", val, "--out", "all");
+        AssertOneSentence(unlabelled, "has no label column");
+        Assert.DoesNotContain("persistence", unlabelled.Stdout);
+        Assert.False(Directory.Exists(Path.Combine(dir, "all")));
+
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "voeset"),
+            $"--data '{Path.Combine(dir, "voeset")}' is a folder; pass the CSV in it: --data {Path.Combine(dir, "voeset", "pairs.csv")}");
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", "run"), $"is a folder; pass a .ckpt file in it, such as {ckpt}");
+        // The checkpoint's data.val (data/bouncing/val) is relative to where the run was trained.
+        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt), $"data.val 'data/bouncing/val' from the checkpoint finds no videos from {dir}: it is relative to the folder the run was trained in, so run jepa eval there or pass the held-out videos as --data");
+    }
 }

@@ -19,14 +19,15 @@ public class ReportHtmlTests
                 metrics.Write(new Dictionary<string, double> { ["step"] = step, ["loss_level1"] = 1.0 / step, ["loss_level2"] = 2.0 / step, ["lr"] = 1e-3 });
                 metrics.Write(new Dictionary<string, double> { ["step"] = step, ["eval_rank_level1"] = 40 + step, ["eval_rank_level2"] = 30 + step });
             }
+        var checkpoint = new ReportCheckpoint(Path.Combine(run, "checkpoints", "step-000050.ckpt"), 50, "ab12");
         ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new PredictReport(
             new PredictSection([new PredictRow(1, 1, 0.5, 0.6, 0.83), new PredictRow(1, 2, 0.6, 0.7, 0.86), new PredictRow(2, 1, 0.4, 0.6, 0.67)]),
-            new CollapseSection([new CollapseRow(1, 96, 50, 0.7)]), 8, 50));
+            new CollapseSection([new CollapseRow(1, 96, 50, 0.7)]), 8, 50), checkpoint);
         var row = new VoeRow(1, "token_mean_time_max", 0.9, 0.85, 0.6, 0.55, 0.5, 0.5);
         ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new VoeReport(new VoeSection([row], row, 1, 2, 1,
             [new VoeCurve("0", "p.mp4", true, [null, 0.1, 0.2, 0.1], [null, null, 0.1, 0.1]), new VoeCurve("0", "v.mp4", false, [null, 0.1, 0.5, 0.3], [null, null, 0.3, 0.2])],
-            [new VoeEventRow("vanish", 1, 1, 0.5, 0)])));
-        ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new ProbeReport(new ProbeSection([new ProbeRow("speed", 1, "motion", "linear", 0.8, 0.5, 0.33)], 20, 10)));
+            [new VoeEventRow("vanish", 1, 1, 0.5, 0)])), checkpoint);
+        ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new ProbeReport(new ProbeSection([new ProbeRow("speed", 1, "motion", "linear", 0.8, 0.5, 0.33)], 20, 10)), checkpoint);
 
         var page = ReportHtml.Write(evalDir);
 

@@ -156,7 +156,7 @@ public class VoeTests
         Assert.Equal(report.Voe.Best.RelativeAccuracy, report.Voe.ByEvent.Average(e => e.RelativeAccuracy), 12);
 
         var path = Path.Combine(TestSupport.TestVideos.Root, "voe-eval", "report.json");
-        ReportWriter.Merge(path, report);
+        ReportWriter.Merge(path, report, new ReportCheckpoint("tiny.ckpt", 3, "ab12"));
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
         Assert.Equal("token_mean_time_max", (string)json["voe"]!["levels"]![0]!["statistic"]!);
         Assert.NotNull(json["voe"]!["levels"]![0]!["auroc"]);

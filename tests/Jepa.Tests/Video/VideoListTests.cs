@@ -73,17 +73,6 @@ public class VideoListTests
     }
 
     [Fact]
-    public void A_manifest_can_be_filtered_by_split()
-    {
-        var root = Tree("split", "a.mp4", "b.mp4", "c.mp4");
-        var manifest = Write(root, "list.csv", "path,split\na.mp4,train\nb.mp4,val\nc.mp4,train\n");
-
-        Assert.Equal(2, VideoList.Resolve(manifest, "train").Count);
-        Assert.Equal([Path.Combine(root, "b.mp4")], VideoList.Resolve(manifest, "val").Select(e => e.Path));
-        Assert.Equal(3, VideoList.Resolve(root, "val").Count);
-    }
-
-    [Fact]
     public void A_manifest_without_a_path_column_is_a_usage_error_naming_the_file()
     {
         var root = Tree("nopath", "a.mp4");
@@ -105,15 +94,6 @@ public class VideoListTests
 
         Assert.Contains("line 3", e.Message);
         Assert.Contains("gone.mp4", e.Message);
-    }
-
-    [Fact]
-    public void Filtering_a_manifest_without_a_split_column_is_a_usage_error()
-    {
-        var root = Tree("nosplit", "a.mp4");
-        var manifest = Write(root, "list.csv", "path\na.mp4\n");
-
-        Assert.Throws<UsageException>(() => VideoList.Resolve(manifest, "val"));
     }
 
     [Fact]
@@ -143,7 +123,7 @@ public class VideoListTests
         var list = VideoList.Resolve(manifest);
 
         Assert.Equal(8, list.Count);
-        Assert.Equal(2, VideoList.Resolve(manifest, "val").Count);
+        Assert.Equal(2, VideoSplits.Select(manifest, "val").Videos.Count);
         Assert.All(list, e =>
         {
             Assert.Contains(e.Label, SynthBouncing.Speeds.Select(s => s.Name));
@@ -152,7 +132,7 @@ public class VideoListTests
         });
     }
 
-    private static string Tree(string name, params string[] files)
+    internal static string Tree(string name, params string[] files)
     {
         var root = TestVideos.NewFolder(name);
         foreach (var f in files)
@@ -164,7 +144,7 @@ public class VideoListTests
         return root;
     }
 
-    private static string Write(string root, string name, string text)
+    internal static string Write(string root, string name, string text)
     {
         var path = Path.Combine(root, name);
         File.WriteAllText(path, text);

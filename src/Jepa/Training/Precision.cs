@@ -1,0 +1,28 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Jepa.Training;
+
+/// <summary>What train.precision means on a device: the compute type of matmul-heavy ops, and TF32.</summary>
+/// <param name="Name">fp32, tf32 or bf16: what actually runs</param>
+/// <param name="Compute">the type for <see cref="Models.Autocast.Enter"/>; null runs everything in fp32</param>
+public sealed record Precision(string Name, ScalarType? Compute)
+{
+    /// <summary>
+    /// Resolves auto (bf16 on CUDA, fp32 elsewhere) and turns TF32 on for CUDA matmuls and convolutions
+    /// under tf32 and bf16 (what is left in fp32 then runs in TF32, as PyTorch users usually set it).
+    /// tf32 on the CPU is fp32: there is no TF32 there.
+    /// </summary>
+    public static Precision Resolve(string setting, Device device)
+    {
+        bool onCuda = device.type == DeviceType.CUDA;
+        var name = setting == "auto" ? (onCuda ? "bf16" : "fp32") : setting;
+        if (onCuda)
+        {
+            backends.cuda.matmul.allow_tf32 = name != "fp32";
+            backends.cudnn.allow_tf32 = name != "fp32";
+        }
+        if (name == "tf32" && !onCuda) name = "fp32";
+        return new Precision(name, name == "bf16" ? ScalarType.BFloat16 : null);
+    }
+}
