@@ -5,6 +5,7 @@ using Jepa.Cli.Commands;
 
 // The libstdc++ fix must run before TorchSharp loads its native library (PLATFORM.md).
 Jepa.Runtime.LibStdCxxFix.Ensure();
+Jepa.Runtime.OpenMpWait.Ensure();
 
 var root = new RootCommand("jepa: train and evaluate hierarchical JEPA video world models on ordinary video files.");
 root.Options.Add(CliOptions.Verbose);

@@ -44,13 +44,21 @@ public sealed class Corpus
     /// videos for data.train and its val videos otherwise (data.val, --data); --data, which the user
     /// chose for this one command, is used whole when it has no val videos. What was kept is logged.
     /// </summary>
-    public static IReadOnlyList<VideoEntry> Resolve(string spec, string key, ILogger? log = null)
+    public static IReadOnlyList<VideoEntry> Resolve(string spec, string key, ILogger? log = null) => Named(key, () =>
+    {
+        var selection = VideoSplits.Select(spec, key == "data.train" ? "train" : "val", required: key != "--data");
+        if (selection.Note is not null) log?.Information("{Key}: {Note}", key, selection.Note);
+        return selection.Videos;
+    });
+
+    /// <summary>Every video of a list, splits or not (probe data splits its clips itself), naming <paramref name="key"/> in its error.</summary>
+    public static IReadOnlyList<VideoEntry> ResolveWhole(string spec, string key) => Named(key, () => VideoList.Resolve(spec));
+
+    private static IReadOnlyList<VideoEntry> Named(string key, Func<IReadOnlyList<VideoEntry>> resolve)
     {
         try
         {
-            var selection = VideoSplits.Select(spec, key == "data.train" ? "train" : "val", required: key != "--data");
-            if (selection.Note is not null) log?.Information("{Key}: {Note}", key, selection.Note);
-            return selection.Videos;
+            return resolve();
         }
         catch (UsageException e)
         {

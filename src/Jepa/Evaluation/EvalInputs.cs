@@ -41,7 +41,7 @@ public sealed record EvalInputs(Corpus? Predict, string? PredictSpec, IReadOnlyL
         ProbeSet? probe = null;
         if (sources.Probe is not null)
         {
-            Corpus.Resolve(sources.Probe, sources.ProbeFlag);
+            Corpus.ResolveWhole(sources.Probe, sources.ProbeFlag);
             var d = config.Data;
             probe = await ProbeSet.LoadAsync(sources.Probe, sources.Labels, d.Frames, d.Fps, d.Size, config.Seed, ct);
         }
