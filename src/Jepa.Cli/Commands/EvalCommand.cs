@@ -40,7 +40,7 @@ internal static class EvalCommand
                 throw new UsageException($"--task {t} needs --data: {(t == "voe" ? "a CSV with columns path,group,plausible" : "labelled videos (a manifest with label columns or a folder per class)")}.");
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
             var ckpt = Path.GetFullPath(parse.GetValue(checkpoint)!);
-            var dev = Devices.Resolve(parse.GetValue(device)!);
+            var dev = Devices.Resolve(parse.GetValue(device)!, "--device");
             Devices.SetThreads(0);
             var (header, model) = Checkpoint.LoadModel(ckpt, dev);
             using (model)

@@ -60,6 +60,8 @@ internal static class ConfigScalars
         };
     }
 
-    /// <summary>How a value is shown inside a message.</summary>
-    public static string Show(string text) => text.Length == 0 ? "nothing" : $"'{text}'";
+    /// <summary>How a value is shown inside a message: line breaks and tabs escaped, so the message stays one line.</summary>
+    public static string Show(string text) => text.Length == 0
+        ? "nothing"
+        : $"'{text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal)}'";
 }

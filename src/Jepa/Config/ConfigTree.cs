@@ -20,24 +20,7 @@ internal static class ConfigTree
     /// <summary>Parses and checks a whole file; every problem is a <see cref="UsageException"/> naming line and key.</summary>
     public static Overrides Read(string yaml, string source)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e) when ((e.InnerException?.Message ?? e.Message).StartsWith("Duplicate key", StringComparison.Ordinal))
-        {
-            throw new UsageException(
-                $"{source} line {e.Start.Line}: {Clean(e.InnerException?.Message ?? e.Message).Replace("Duplicate key", "the key", StringComparison.Ordinal)} " +
-                "appears twice in the same section; keep one.", e);
-        }
-        catch (YamlException e)
-        {
-            throw new UsageException(
-                $"{source} line {e.Start.Line}: YAML syntax error ({Clean(e.InnerException?.Message ?? e.Message)}); " +
-                "check the indentation and that each key is followed by ': '.", e);
-        }
-
+        var stream = YamlSyntax.Load(yaml, source);
         var result = new Overrides();
         if (stream.Documents.Count == 0) return result; // an empty file, or only comments: all defaults
         if (stream.Documents.Count > 1)
@@ -118,7 +101,4 @@ internal static class ConfigTree
         node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } s && ConfigScalars.IsNullLiteral(s.Value ?? "");
 
     static string Trim(string prefix) => prefix.Length == 0 ? "the top level" : prefix.TrimEnd('.');
-
-    // YamlDotNet messages end with a period and sometimes carry the position again; one sentence is ours.
-    static string Clean(string message) => message.Trim().TrimEnd('.').Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Jepa.Config;
 
@@ -7,7 +6,7 @@ namespace Jepa.Config;
 /// Rejects configs that parse but cannot run: sizes that do not divide, schedules that end before they
 /// start, a device that does not exist. Each problem is one sentence naming the key and a fix.
 /// </summary>
-public static partial class ConfigValidator
+public static class ConfigValidator
 {
     /// <summary>Throws a <see cref="UsageException"/> for the first impossible value; <paramref name="source"/> names where the config came from.</summary>
     public static void Validate(JepaConfig c, string source)
@@ -27,8 +26,9 @@ public static partial class ConfigValidator
     static void ValidateTop(JepaConfig c, Checker check)
     {
         check.That(!string.IsNullOrWhiteSpace(c.Name), "'name' is empty; give the run a name such as quickstart (it names runs/<name>)");
-        check.That(c.Name is not ("." or "..") && c.Name.IndexOfAny(['/', '\\']) < 0 && c.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0,
-            $"'name' is '{c.Name}', which is not a folder name; use letters, digits, '-' or '_' (it names runs/<name>)");
+        check.That(c.Name is not ("." or "..") && c.Name.IndexOfAny(['/', '\\']) < 0 && c.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0
+                   && !c.Name.Any(char.IsControl), // Linux allows a line break in a folder name; no one means one
+            $"'name' is {ConfigScalars.Show(c.Name)}, which is not a folder name; use letters, digits, '-' or '_' (it names runs/<name>)");
     }
 
     static void ValidateData(DataConfig d, Checker check)
@@ -43,16 +43,16 @@ public static partial class ConfigValidator
         check.That(d.CropScaleMin > 0 && d.CropScaleMin <= 1,
             $"'data.crop_scale_min' must be in (0, 1], got {F(d.CropScaleMin)}; it is the smallest crop area as a share of the frame, 1 turns cropping off");
         check.That(d.ShortVideos is "pad" or "skip",
-            $"'data.short_videos' is '{d.ShortVideos}'; use skip (set short videos aside) or pad (repeat their last frame)");
+            $"'data.short_videos' is {ConfigScalars.Show(d.ShortVideos)}; use skip (set short videos aside) or pad (repeat their last frame)");
         check.That(d.Index.Length == 0 || d.Index.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
-            $"'data.index' is '{d.Index}', which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
+            $"'data.index' is {ConfigScalars.Show(d.Index)}, which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
         check.Positive(d.DecodeTimeoutS, "data.decode_timeout_s", "it is how long one ffmpeg decode may run before it is killed, in seconds");
     }
 
     static void ValidateModel(JepaConfig c, Checker check)
     {
         var m = c.Model;
-        check.That(Presets.Names.Contains(m.Preset), $"'model.preset' is '{m.Preset}', which is not a preset; use one of {string.Join(", ", Presets.Names)}");
+        check.That(Presets.Names.Contains(m.Preset), $"'model.preset' is {ConfigScalars.Show(m.Preset)}, which is not a preset; use one of {string.Join(", ", Presets.Names)}");
         var s = Presets.Resolve(m);
         string Show(string key, int? set, int value) => set is null ? $"'{key}' ({value}, from preset {m.Preset})" : $"'{key}' ({value})";
 
@@ -72,10 +72,27 @@ public static partial class ConfigValidator
         // The stem is a stack of stride-2 convolutions, so its total stride is a power of two.
         check.That(int.IsPow2(s.StemStride),
             $"{Show("model.stem_stride", m.StemStride, s.StemStride)} must be a power of two (the stem is a stack of stride-2 convolutions); use 8 or 16");
-        check.That(s.Dim % s.Heads == 0,
-            $"{Show("model.dim", m.Dim, s.Dim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {RoundTo(s.Dim, s.Heads)}");
+        check.That(s.Dim % s.Heads == 0, () =>
+            $"{Show("model.dim", m.Dim, s.Dim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {DimsThatFit(s.Dim, s.Heads, s.StemStride)}");
         check.That(s.PredictorDim % s.Heads == 0,
             $"{Show("model.predictor_dim", m.PredictorDim, s.PredictorDim)} must be divisible by {Show("model.heads", m.Heads, s.Heads)}; pick a multiple of {s.Heads} such as {RoundTo(s.PredictorDim, s.Heads)}");
+
+        // Each stem stage's GroupNorm splits its channels into groups; a width that does not divide
+        // would fail inside libtorch with C++ stack frames (model.dim=100: a 25-channel stage, 6 groups).
+        var widths = ModelShapes.StemWidths(s.Dim, s.StemStride);
+        var odd = widths.FirstOrDefault(w => w % ModelShapes.StemGroups(w) != 0);
+        check.That(odd == 0, () =>
+            $"{Show("model.dim", m.Dim, s.Dim)} with {Show("model.stem_stride", m.StemStride, s.StemStride)} makes stem stages of {string.Join(", ", widths)} channels, " +
+            $"and its GroupNorm cannot split {odd} channels into {ModelShapes.StemGroups(odd)} groups; use a dim such as {DimsThatFit(s.Dim, s.Heads, s.StemStride)}");
+
+        foreach (var (key, set, width) in new[] { ("model.dim", m.Dim, s.Dim), ("model.predictor_dim", m.PredictorDim, s.PredictorDim) })
+        {
+            var hidden = ModelShapes.MlpHidden(width, s.MlpRatio);
+            check.That(hidden >= 1,
+                $"'model.mlp_ratio' ({F(s.MlpRatio)}) times {Show(key, set, width)} rounds to an MLP hidden width of {F(hidden)}, and it must be at least 1; use a larger mlp_ratio such as 4");
+            check.That(hidden <= int.MaxValue,
+                $"'model.mlp_ratio' ({F(s.MlpRatio)}) times {Show(key, set, width)} makes an MLP hidden width of {F(hidden)}, more than a layer can have ({int.MaxValue}); use a mlp_ratio such as 4");
+        }
 
         var d = c.Data;
         check.That(d.Size % s.StemStride == 0,
@@ -110,10 +127,10 @@ public static partial class ConfigValidator
         check.That(t.EmaStart <= t.EmaEnd, $"'train.ema_start' ({F(t.EmaStart)}) must not exceed 'train.ema_end' ({F(t.EmaEnd)}); the momentum rises over training");
         check.AtLeast(t.GradClip, 0, "train.grad_clip", "0 turns clipping off");
         check.AtLeast(t.CheckpointEvery, 1, "train.checkpoint_every", "it is the number of steps between checkpoints");
-        check.That(DevicePattern().IsMatch(t.Device), $"'train.device' is '{t.Device}'; use auto, cpu, cuda or cuda:N (N the GPU index)");
+        check.That(DeviceNames.Normalise(t.Device) is not null, $"'train.device' is {ConfigScalars.Show(t.Device)}; use auto, cpu, cuda or cuda:N (N the GPU index), in any case");
         check.AtLeast(t.Threads, 0, "train.threads", "0 uses all cores");
         check.That(t.Precision is "auto" or "fp32" or "tf32" or "bf16",
-            $"'train.precision' is '{t.Precision}'; use auto (bf16 on CUDA, fp32 on the CPU), fp32, tf32 or bf16");
+            $"'train.precision' is {ConfigScalars.Show(t.Precision)}; use auto (bf16 on CUDA, fp32 on the CPU), fp32, tf32 or bf16");
         check.AtLeast(t.Loss.Level1, 0, "train.loss.level1", "0 turns the term off");
         check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");
         check.AtLeast(t.Loss.Variance, 0, "train.loss.variance", "0 turns the term off");
@@ -121,14 +138,39 @@ public static partial class ConfigValidator
         check.That(t.Loss.Level1 > 0 || t.Loss.Level2 > 0, "'train.loss.level1' and 'train.loss.level2' are both 0, so nothing is predicted; set at least one above 0");
     }
 
-    [GeneratedRegex(@"^(auto|cpu|cuda|cuda:[0-9]+)$")]
-    private static partial Regex DevicePattern();
-
     /// <summary>The multiples of <paramref name="multiple"/> either side of <paramref name="value"/>: "252 or 258".</summary>
     static string RoundTo(int value, int multiple)
     {
         var below = value / multiple * multiple;
         return below <= 0 ? $"{multiple}" : $"{below} or {below + multiple}";
+    }
+
+    /// <summary>Whether every stage of the stem (<see cref="ModelShapes.StemWidths"/>) splits into its GroupNorm groups.</summary>
+    static bool StemFits(int dim, int stride) => ModelShapes.StemWidths(dim, stride).All(w => w % ModelShapes.StemGroups(w) == 0);
+
+    /// <summary>
+    /// The dims nearest <paramref name="dim"/> either side that split into <paramref name="heads"/> and
+    /// through every stem stage ("96 or 112"), so that following one message does not lead to the next.
+    /// </summary>
+    static string DimsThatFit(int dim, int heads, int stride)
+    {
+        // Every multiple of heads·8·2^(stages-1) fits, so a few thousand multiples of heads either side
+        // find one for any stride a frame can have.
+        const int Tries = 4096;
+        bool Fits(long v) => v is >= 1 and <= int.MaxValue && StemFits((int)v, stride);
+        long start = (long)dim / heads * heads;
+        long? below = null, above = null;
+        for (long k = 0; k < Tries && below is null && start - k * heads >= 1; k++)
+            if (start - k * heads < dim && Fits(start - k * heads)) below = start - k * heads;
+        for (long k = 1; k <= Tries && above is null && start + k * heads <= int.MaxValue; k++)
+            if (Fits(start + k * heads)) above = start + k * heads;
+        return (below, above) switch
+        {
+            ({ } b, { } a) => $"{b} or {a}",
+            ({ } b, null) => $"{b}",
+            (null, { } a) => $"{a}",
+            _ => $"a multiple of {(long)heads * 8 << (int.Log2(stride) - 1)}",
+        };
     }
 
     static int LargestDivisorAtMost(int n, int limit) => Enumerable.Range(1, Math.Max(1, Math.Min(n, limit))).Last(k => n % k == 0);
@@ -141,6 +183,12 @@ public static partial class ConfigValidator
         public void That(bool ok, string message)
         {
             if (!ok) throw new UsageException($"{source}: {message}.");
+        }
+
+        /// <summary>For messages that search for a value to suggest: built only when the check fails.</summary>
+        public void That(bool ok, Func<string> message)
+        {
+            if (!ok) throw new UsageException($"{source}: {message()}.");
         }
 
         public void AtLeast(int value, int min, string key, string hint) =>

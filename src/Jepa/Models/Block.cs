@@ -1,3 +1,4 @@
+using Jepa.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ public sealed class Block : nn.Module
 
     public Block(int dim, int heads, double mlpRatio) : base(nameof(Block))
     {
-        int hidden = (int)Math.Round(dim * mlpRatio);
+        int hidden = (int)ModelShapes.MlpHidden(dim, mlpRatio); // ConfigValidator keeps it in 1..int.MaxValue
         norm1 = nn.LayerNorm(dim);
         attn = new Attention(dim, heads);
         norm2 = nn.LayerNorm(dim);

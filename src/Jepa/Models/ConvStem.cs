@@ -1,3 +1,4 @@
+using Jepa.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,7 +28,8 @@ public sealed class ConvStem : nn.Module
             long outChannels = StageChannels(dim, stageCount, s);
             if (blur) layers.Add(($"blur{s}", new Blur()));
             layers.Add(($"conv{s}", nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: 2, padding: 1)));
-            var norm = nn.GroupNorm(Math.Min(8, outChannels / 4), outChannels);
+            // ConfigValidator checks that each stage's width splits into its groups (ModelShapes).
+            var norm = nn.GroupNorm(ModelShapes.StemGroups((int)outChannels), outChannels);
             using (no_grad())
             {
                 // TorchSharp 0.107's GroupNorm can leave its affine parameters uninitialised (NaN seen here).
@@ -44,7 +46,7 @@ public sealed class ConvStem : nn.Module
     }
 
     /// <summary>Output channels of stage <paramref name="stage"/>: they double each stage and reach dim at the last (dim/4 → dim/2 → dim for three), at least 16.</summary>
-    public static long StageChannels(int dim, int stages, int stage) => Math.Max(16, dim >> (stages - 1 - stage));
+    public static long StageChannels(int dim, int stages, int stage) => ModelShapes.StemWidth(dim, stages, stage);
 
     /// <param name="frames">[B, T, 3, H, W]</param>
     /// <returns>tokens [B, T, N, D] with N = (H/stride)·(W/stride), row-major</returns>

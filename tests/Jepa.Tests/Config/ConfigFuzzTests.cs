@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Jepa.Config;
 
 namespace Jepa.Tests.Config;
@@ -6,7 +7,11 @@ namespace Jepa.Tests.Config;
 public sealed class ConfigFuzzTests : IClassFixture<TempDir>
 {
     const int Cases = 400;
-    static readonly string[] Junk = ["abc", "-1", "0", "1e400", "~", "[1, 2]", "{a: 1}", "!!str 5", "'x", "\"", "*a", "&a 3", ": :", "\t", "yes", "null"];
+    static readonly string[] Junk = ["abc", "-1", "0", "1e400", "~", "[1, 2]", "{a: 1}", "!!str 5", "'x", "\"", "*a", "&a 3", ": :", "\t", "yes", "null", "\"\\UFFFFFFFF\""];
+
+    // Structure that YamlDotNet 18 trips over without a message of its own: unclosed flow collections
+    // followed by more lines, a lone ':', a document end marker before the content.
+    static readonly string[] Lone = ["{", "[", "}", "]", "[a", "{a: [1", "[a, {b", "{a: 1}", "[1, 2]", ":", ": x", "? x", "- x", "...", "---", "&a", "*b", "|", ">"];
 
     readonly TempDir _dir;
 
@@ -31,19 +36,27 @@ public sealed class ConfigFuzzTests : IClassFixture<TempDir>
         }
         catch (UsageException e)
         {
-            Assert.False(string.IsNullOrWhiteSpace(e.Message));
-            Assert.DoesNotContain("Exception", e.Message);
+            // The message is the whole story the user gets: say it when it falls short.
+            var m = e.Message;
+            Assert.True(m.StartsWith(path, StringComparison.Ordinal), m);
+            Assert.False(m.Contains("Exception", StringComparison.Ordinal) || m.Contains("Operation is not valid", StringComparison.Ordinal), m);
+            Assert.False(m.Contains('\n'), m);
+            // A parse failure (YamlDotNet's exception inside) must say on which line.
+            if (e.InnerException is not null) Assert.Matches("^" + Regex.Escape(path) + @" line \d+: ", m);
         }
     }
 
-    /// <summary>One to three edits: delete characters, swap two values, replace a value, or add a random key.</summary>
+    /// <summary>
+    /// One to three edits: delete characters, swap two values, replace a value, add a random key, add a
+    /// line of bare YAML structure or a bracket inside a line, or indent a line with a tab.
+    /// </summary>
     internal static string Mutate(string yaml, Random rng)
     {
         var edits = rng.Next(1, 4);
         for (var e = 0; e < edits; e++)
         {
             var lines = yaml.Split('\n').ToList();
-            switch (rng.Next(4))
+            switch (rng.Next(7))
             {
                 case 0: // delete a run of characters anywhere
                     var at = rng.Next(yaml.Length);
@@ -61,6 +74,17 @@ public sealed class ConfigFuzzTests : IClassFixture<TempDir>
                     var i = rng.Next(lines.Count);
                     var start = ValueStart(lines[i]);
                     if (start > 0) lines[i] = lines[i][..start] + Junk[rng.Next(Junk.Length)];
+                    break;
+                case 4: // a line holding only structure: a lone brace, an unclosed list, a ':'
+                    lines.Insert(rng.Next(lines.Count + 1), new string(' ', 2 * rng.Next(3)) + Lone[rng.Next(Lone.Length)]);
+                    break;
+                case 5: // a bracket or brace inside a line
+                    var j = rng.Next(lines.Count);
+                    lines[j] = lines[j].Insert(rng.Next(lines[j].Length + 1), "[{]}"[rng.Next(4)].ToString());
+                    break;
+                case 6: // a tab in place of (or inside) a line's indentation
+                    var k = rng.Next(lines.Count);
+                    lines[k] = (rng.Next(2) == 0 ? "\t" : "  \t") + lines[k].TrimStart();
                     break;
                 default: // insert a random key at a random place and indentation
                     var key = new string(Enumerable.Range(0, rng.Next(1, 8)).Select(_ => (char)rng.Next('a', 'z' + 1)).ToArray());

@@ -2,8 +2,12 @@ using Jepa.Config;
 
 namespace Jepa.Tests.Config;
 
-public sealed class ConfigValidatorTests
+public sealed class ConfigValidatorTests : IClassFixture<TempDir>
 {
+    readonly TempDir _dir;
+
+    public ConfigValidatorTests(TempDir dir) => _dir = dir;
+
     [Fact]
     public void The_defaults_are_valid()
     {
@@ -33,6 +37,12 @@ public sealed class ConfigValidatorTests
     [InlineData("model.preset", "model.preset=huge")]
     [InlineData("model.dim", "model.dim=0")]
     [InlineData("model.dim", "model.dim=98")]
+    [InlineData("model.dim", "model.dim=100")]
+    [InlineData("model.dim", "model.dim=104", "model.heads=8", "model.predictor_dim=96")]
+    [InlineData("model.dim", "model.dim=18", "model.heads=2", "model.predictor_dim=16", "model.stem_stride=2", "data.size=32")]
+    [InlineData("model.mlp_ratio", "model.mlp_ratio=0.001")]
+    [InlineData("model.mlp_ratio", "model.mlp_ratio=0.005", "model.dim=128", "model.predictor_dim=64")]
+    [InlineData("model.mlp_ratio", "model.mlp_ratio=1e12")]
     [InlineData("model.depth", "model.depth=0")]
     [InlineData("model.heads", "model.heads=0")]
     [InlineData("model.heads", "model.heads=-2")]
@@ -72,6 +82,7 @@ public sealed class ConfigValidatorTests
     [InlineData("train.checkpoint_every", "train.checkpoint_every=0")]
     [InlineData("train.device", "train.device=gpu")]
     [InlineData("train.device", "train.device=cuda:")]
+    [InlineData("train.device", "train.device=cuda:12345678901")]
     [InlineData("train.threads", "train.threads=-1")]
     [InlineData("train.loss.level1", "train.loss.level1=-1")]
     [InlineData("train.loss.level2", "train.loss.level2=-0.5")]
@@ -95,15 +106,51 @@ public sealed class ConfigValidatorTests
     [InlineData("train.device=cpu")]
     [InlineData("train.device=cuda")]
     [InlineData("train.device=cuda:3")]
+    [InlineData("train.device=CPU")]
+    [InlineData("train.device=CUDA:0")]
+    [InlineData("train.device=Auto")]
     [InlineData("train.warmup_steps=0")]
     [InlineData("train.grad_clip=0")]
     [InlineData("train.ema_start=1", "train.ema_end=1")]
     [InlineData("model.preset=small", "data.size=64")]
     [InlineData("model.dim=64", "model.heads=8", "model.predictor_dim=64")]
     [InlineData("data.frames=16", "model.chunk=4", "model.level2_horizon=3")]
+    [InlineData("model.dim=112")]
+    [InlineData("model.dim=8", "model.heads=2", "model.predictor_dim=8")]
+    [InlineData("model.mlp_ratio=0.011")]
     public void Edge_values_that_can_run_are_accepted(params string[] sets)
     {
         ConfigLoader.Load(null, sets);
+    }
+
+    [Theory]
+    [InlineData("name: \"a\\nb\"\n", "'name' is 'a\\nb', which is not a folder name")]
+    [InlineData("data:\n  short_videos: \"drop\\tall\\r\\n\"\n", "'data.short_videos' is 'drop\\tall\\r\\n'")]
+    [InlineData("seed: \"1\\n2\"\n", "'seed' must be a whole number such as 0, got '1\\n2'")]
+    public void A_value_with_a_line_break_or_tab_is_shown_escaped_so_the_message_stays_one_line(string yaml, string expected)
+    {
+        var path = _dir.Write(yaml, "escaped.yaml");
+        var e = Assert.Throws<UsageException>(() => ConfigLoader.Load(path, []));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_dim_whose_stem_stage_does_not_split_into_its_norm_groups_names_the_stage_and_dims_that_fit()
+    {
+        // Before, model.dim=100 passed and GroupNorm(6 groups, 25 channels) died in libtorch.
+        var e = Assert.Throws<UsageException>(() => ConfigLoader.Load(null, ["model.dim=100"]));
+        Assert.Equal("--set: 'model.dim' (100) with 'model.stem_stride' (16, from preset tiny) makes stem stages of 16, 25, 50, 100 channels, " +
+                     "and its GroupNorm cannot split 25 channels into 6 groups; use a dim such as 96 or 112.", e.Message);
+    }
+
+    [Fact]
+    public void A_dim_that_does_not_divide_by_the_heads_is_offered_dims_that_also_fit_the_stem()
+    {
+        // 100 is a multiple of 4 next to 98, but its stem does not fit: offering it would only lead to the next error.
+        var e = Assert.Throws<UsageException>(() => ConfigLoader.Load(null, ["model.dim=98"]));
+        Assert.EndsWith("pick a multiple of 4 such as 96 or 112.", e.Message);
+        ConfigLoader.Load(null, ["model.dim=112"]);
     }
 
     [Fact]
