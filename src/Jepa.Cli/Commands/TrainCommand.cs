@@ -34,6 +34,7 @@ internal static class TrainCommand
             if (resumeArg is null)
             {
                 cfg = ConfigLoader.Load(configPath, sets);
+                Devices.Resolve(cfg.Train.Device); // a device that is not here fails before anything is written
                 dir = RunDirectory.Resolve(runDirArg, cfg.Name);
                 runLock = RunDirectory.Lock(dir);
                 RunDirectory.Prepare(dir, parse.GetValue(overwrite));

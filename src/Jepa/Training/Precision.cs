@@ -16,6 +16,7 @@ public sealed record Precision(string Name, ScalarType? Compute)
     public static Precision Resolve(string setting, Device device)
     {
         bool onCuda = device.type == DeviceType.CUDA;
+        setting = setting.Trim().ToLowerInvariant();
         var name = setting == "auto" ? (onCuda ? "bf16" : "fp32") : setting;
         if (onCuda)
         {

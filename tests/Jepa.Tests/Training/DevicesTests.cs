@@ -75,4 +75,26 @@ public sealed class DevicesTests
         Assert.Contains("--device is 'cuda' but no CUDA device is usable here", line);
         Assert.DoesNotContain("train.device", line);
     }
+
+    [Fact]
+    public void Train_with_cuda_on_a_machine_without_a_gpu_exits_2_before_writing_anything()
+    {
+        if (cuda.is_available()) return;
+        var dir = JepaProcess.TempDir("train-cuda");
+        var r = JepaProcess.Run(dir, "train", "--device", "cuda", "--run-dir", "run");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("no CUDA device is usable here", r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "run")));
+    }
+
+    [Theory]
+    [InlineData("BF16", "bf16")]
+    [InlineData(" Auto ", "fp32")]
+    [InlineData("tf32", "fp32")] // no TF32 on the CPU
+    public void Train_precision_is_read_in_any_case_and_resolved_for_the_cpu(string setting, string runs)
+    {
+        Jepa.Config.ConfigLoader.Load(null, [$"train.precision={setting}"]);
+        Assert.Equal(runs, Precision.Resolve(setting, CPU).Name);
+    }
 }
+
