@@ -50,7 +50,7 @@ internal static class SweepCommand
             var code = await new SweepRunner(plan, SelfProcess.StartInfo, !parse.GetValue(noEval), log).RunAsync(token);
             var results = SweepResults.Read(plan);
             Console.Write(results.ToTable());
-            var csv = results.WriteCsv();
+            var csv = results.WriteResults();
             if (code == 130) Console.Error.WriteLine("interrupted; the same jepa sweep command continues the sweep.");
             else Console.WriteLine($"Results: {csv}");
             return code;
@@ -62,13 +62,13 @@ internal static class SweepCommand
     {
         var dir = new Argument<string>("DIR") { Description = "The sweep folder (--out of jepa sweep)." };
         var json = new Option<bool>("--json") { Description = "Print {\"runs\":[{\"name\",\"state\",\"step\",\"steps\",\"run_dir\",…}]} instead of a table." };
-        var command = new Command("status", "Every run of a sweep (pending, running, done, failed; step, last loss, eval figures); writes DIR/results.csv.") { dir, json };
+        var command = new Command("status", "Every run of a sweep (pending, running, done, failed; step, last loss, eval figures); writes DIR/results.csv and DIR/results.md.") { dir, json };
         command.SetAction((parse, ct) => CliOptions.Run(parse, token =>
         {
             var path = parse.GetValue(dir)!;
             if (!Directory.Exists(path)) throw new UsageException($"sweep folder '{path}' does not exist.");
             var results = SweepResults.Read(SweepPlan.Load(path));
-            results.WriteCsv();
+            results.WriteResults();
             Console.Write(parse.GetValue(json) ? results.ToJson() + "\n" : results.ToTable());
             return Task.FromResult(0);
         }, ct));

@@ -7,11 +7,12 @@ namespace Jepa.Sweeps;
 
 /// <summary>
 /// The status of every run of a sweep, as a table, as JSON, and as results.csv: one row per finished run
-/// with its grid values, final loss and evaluation figures.
+/// with its grid values, final loss and evaluation figures (and the same as a Markdown table, results.md).
 /// </summary>
 public sealed class SweepResults
 {
     public const string ResultsFile = "results.csv";
+    public const string MarkdownFile = "results.md";
 
     public SweepPlan Plan { get; }
     public IReadOnlyList<SweepRunStatus> Runs { get; }
@@ -61,19 +62,31 @@ public sealed class SweepResults
         return sb.ToString();
     }
 
-    /// <summary>Writes results.csv: one row per done run; columns name, grid values, step, loss, figures, run_dir.</summary>
-    public string WriteCsv()
+    /// <summary>
+    /// Writes results.csv and results.md: one row per done run; columns name, grid values, step,
+    /// final_loss, the evaluation figures, run_dir. Returns the CSV's path.
+    /// </summary>
+    public string WriteResults()
     {
         var keys = Plan.Spec.Grid.Select(a => a.Key).Concat(Plan.Spec.Seeds.Count > 0 ? ["seed"] : []).ToList();
         var figureKeys = FigureKeys();
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(',', new[] { "name" }.Concat(keys).Concat(["step", "final_loss"]).Concat(figureKeys).Append("run_dir").Select(Csv.Field)));
-        foreach (var r in Runs.Where(r => r.State == RunState.Done))
-            sb.AppendLine(string.Join(',', new[] { r.Run.Name }.Concat(r.Run.Values.Select(v => v.Value))
+        var header = new[] { "name" }.Concat(keys).Concat(["step", "final_loss"]).Concat(figureKeys).Append("run_dir").ToList();
+        var rows = Runs.Where(r => r.State == RunState.Done)
+            .Select(r => new[] { r.Run.Name }.Concat(r.Run.Values.Select(v => v.Value))
                 .Concat([r.Step.ToString(CultureInfo.InvariantCulture), Number(r.Loss)])
-                .Concat(figureKeys.Select(k => Number(Figure(r, k)))).Append(r.Run.Dir).Select(Csv.Field)));
+                .Concat(figureKeys.Select(k => Number(Figure(r, k)))).Append(r.Run.Dir).ToList())
+            .ToList();
+
+        var csv = new StringBuilder();
+        foreach (var row in rows.Prepend(header)) csv.AppendLine(string.Join(',', row.Select(Csv.Field)));
         var path = Path.Combine(Plan.Dir, ResultsFile);
-        File.WriteAllText(path, sb.ToString());
+        File.WriteAllText(path, csv.ToString());
+
+        var md = new StringBuilder();
+        md.AppendLine("| " + string.Join(" | ", header) + " |");
+        md.AppendLine("|" + string.Concat(header.Select((_, i) => i == 0 || i == header.Count - 1 ? " --- |" : " ---: |")));
+        foreach (var row in rows) md.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        File.WriteAllText(Path.Combine(Plan.Dir, MarkdownFile), md.ToString());
         return path;
     }
 

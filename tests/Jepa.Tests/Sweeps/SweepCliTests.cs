@@ -68,6 +68,10 @@ public class SweepCliTests
         Assert.True(ratio > 0, results[0]);
         Assert.All(results.Skip(1), row => Assert.InRange(double.Parse(row.Split(',')[ratio], System.Globalization.CultureInfo.InvariantCulture), 0.5, 1.5));
 
+        var markdown = File.ReadAllLines(Path.Combine(dir, "sw", "results.md"));
+        Assert.Equal(6, markdown.Length);
+        Assert.StartsWith("| name | train.lr | seed | step | final_loss |", markdown[0]);
+
         // The same resolved config trained without interruption gives the same losses, step for step.
         var runDir = Path.Combine(dir, "sw", "runs", First);
         var plain = JepaProcess.Run(dir, "train", "--config", Path.Combine(runDir, "config.yaml"), "--run-dir", "plain");
