@@ -16,7 +16,9 @@ public sealed record SweepRunStatus(
     public static SweepRunStatus Read(SweepRun run)
     {
         long steps = File.Exists(run.ConfigPath) ? ConfigLoader.Load(run.ConfigPath, []).Train.Steps : 0;
-        var (step, loss) = LastLogged(Path.Combine(run.Dir, "metrics.jsonl"));
+        var (logged, loss) = LastLogged(Path.Combine(run.Dir, "metrics.jsonl"));
+        // Steps are logged every log.every; a checkpoint may be further on (its name says which step).
+        var step = Math.Max(logged, CheckpointFiles.ListNumbered(run.Dir).Select(c => c.Step).DefaultIfEmpty(0).First());
         var failedPath = Path.Combine(run.Dir, FailedFile);
         var failure = File.Exists(failedPath) ? File.ReadAllText(failedPath).Trim() : null;
         var state = IsLocked(run.Dir) ? RunState.Running
