@@ -50,7 +50,8 @@ public static class Probes
         double decay, int steps, bool attentive, bool fixedSteps = false)
     {
         using var scope = NewDisposeScope();
-        manual_seed(seed);
+        // Its own generator, not the global seed: tests and evaluations running in parallel share that.
+        using var rng = new Generator((ulong)seed);
         var xOn = all.index_select(0, tensor(on.Select(i => (long)i).ToArray()));
         var xScore = all.index_select(0, tensor(score.Select(i => (long)i).ToArray()));
         var yOn = tensor(on.Select(i => (long)targets[i]).ToArray());
@@ -63,10 +64,10 @@ public static class Probes
         xScore = (xScore - mean) / std;
 
         long d = all.shape[^1];
-        var w = new Parameter(randn(d, classes) * 0.01);
+        var w = new Parameter(randn([d, classes], generator: rng) * 0.01);
         var b = new Parameter(zeros(classes));
-        var q = new Parameter(randn(d) * 0.01);
-        var k = new Parameter(randn(d, d) / Math.Sqrt(d));
+        var q = new Parameter(randn([d], generator: rng) * 0.01);
+        var k = new Parameter(randn([d, d], generator: rng) / Math.Sqrt(d));
         var parameters = attentive ? new[] { w, b, q, k } : new[] { w, b };
         using var optimizer = optim.Adam(parameters, lr: attentive ? 3e-3 : 1e-2);
         Tensor Logits(Tensor x) => attentive ? Pool(x, q, k).matmul(w) + b : x.matmul(w) + b;
