@@ -17,6 +17,7 @@ root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(EmbedCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

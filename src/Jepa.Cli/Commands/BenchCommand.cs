@@ -8,7 +8,7 @@ using Jepa.Video;
 
 namespace Jepa.Cli.Commands;
 
-/// <summary><c>jepa bench data</c>: the loader's decode throughput next to raw ffmpeg's on the same clips.</summary>
+/// <summary><c>jepa bench data</c>: the loader's decode throughput next to raw ffmpeg's on the same clips, and to the decoder's limit.</summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -21,7 +21,7 @@ internal static class BenchCommand
         var maxVideos = new Option<int>("--max-videos") { Description = "Probe at most this many videos (the first in path order).", DefaultValueFactory = _ => 200 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
 
-        var dataCommand = new Command("data", "Decode clips with the training config for a fixed time: loader frames/s with 1..N workers against the raw ffmpeg command.")
+        var dataCommand = new Command("data", "Decode clips with the training config for a fixed time: loader frames/s with 1..N workers against the raw ffmpeg command and the decoder's limit (cores × continuous decode fps ÷ frames decoded per clip).")
         {
             config, set, data, seconds, workers, maxVideos, json,
         };
@@ -60,18 +60,21 @@ internal static class BenchCommand
         var lines = new List<string>
         {
             string.Format(c, "Decoding {0}-frame clips at {1} fps, {2}×{2} px, from {3} videos, {4:0.#} s per row:", r.Frames, r.Fps, r.Size, r.Videos, r.Seconds),
-            "  what               workers   frames/s    clips/s   ratio",
+            "  what               workers   frames/s    clips/s   ratio  decoded/frame  CPU-s/clip  limit clips/s  efficiency",
             string.Format(c, "  raw ffmpeg         {0,7} {1,10:F0} {2,10:F1} {3,7:F2}", 1, r.FfmpegFramesPerS, r.FfmpegFramesPerS / r.Frames, 1.0),
         };
-        lines.AddRange(r.Loader.Select(l => string.Format(c, "  jepa loader        {0,7} {1,10:F0} {2,10:F1} {3,7:F2}", l.Workers, l.FramesPerS, l.ClipsPerS, l.Ratio)));
+        lines.AddRange(r.Loader.Select(l => string.Format(c, "  jepa loader        {0,7} {1,10:F0} {2,10:F1} {3,7:F2} {4,14:F2} {5,11} {6,14:F1} {7,11:F3}",
+            l.Workers, l.FramesPerS, l.ClipsPerS, l.Ratio, l.DecodedPerDelivered, l.CpuSPerClip?.ToString("F4", c) ?? "n/a", l.LimitClipsPerS, l.Efficiency)));
+        lines.Add(string.Format(c, "continuous decode: {0:F0} frames per CPU-second ({1} frames); limit = {2} cores × that ÷ frames decoded per clip", r.Continuous.FramesPerCpuS, r.Continuous.Frames, r.Cores));
         lines.Add("raw ffmpeg, once per clip, one at a time: " + r.FfmpegCommand);
+        lines.Add("continuous decode, per video: " + r.Continuous.Command);
         return string.Join(Environment.NewLine, lines);
     }
 
     // The ffmpeg command is shell-quoted and paths may be non-ASCII: the default encoder would print ' as \u0027.
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static string Json(DataBenchResult r) => JsonSerializer.Serialize(new Dictionary<string, object>
+    private static string Json(DataBenchResult r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["videos"] = r.Videos,
         ["frames"] = r.Frames,
@@ -82,12 +85,21 @@ internal static class BenchCommand
         ["ffmpeg_fps"] = Math.Round(r.FfmpegFramesPerS, 1),
         ["ratio"] = Math.Round(r.Ratio, 3),
         ["ffmpeg_command"] = r.FfmpegCommand,
-        ["workers"] = r.Loader.Select(l => new Dictionary<string, object>
+        ["cores"] = r.Cores,
+        ["continuous_fps"] = Math.Round(r.Continuous.FramesPerCpuS, 1),
+        ["continuous_command"] = r.Continuous.Command,
+        ["limit_clips_per_s"] = Math.Round(r.Best.LimitClipsPerS, 3),
+        ["efficiency"] = Math.Round(r.Best.Efficiency, 4),
+        ["workers"] = r.Loader.Select(l => new Dictionary<string, object?>
         {
             ["workers"] = l.Workers,
             ["loader_fps"] = Math.Round(l.FramesPerS, 1),
             ["clips_per_s"] = Math.Round(l.ClipsPerS, 2),
             ["ratio"] = Math.Round(l.Ratio, 3),
+            ["decoded_per_delivered"] = Math.Round(l.DecodedPerDelivered, 3),
+            ["cpu_s_per_clip"] = l.CpuSPerClip is { } cpu ? Math.Round(cpu, 5) : null,
+            ["limit_clips_per_s"] = Math.Round(l.LimitClipsPerS, 3),
+            ["efficiency"] = Math.Round(l.Efficiency, 4),
         }).ToList(),
     }, JsonOptions);
 }

@@ -67,6 +67,16 @@ public sealed class HJepa : nn.Module
     }
 
     /// <summary>
+    /// Online encoders only, no predictor and no layer norm: the embeddings <c>jepa embed</c> writes and
+    /// the collapse monitor measures. Level 1 [B, T, N1, D], level 2 [B, T/chunk, N2, D]; no gradient.
+    /// </summary>
+    public (Tensor Level1, Tensor Level2) EncodeOnline(Tensor frames)
+    {
+        using var _ = no_grad();
+        return online.Forward(frames);
+    }
+
+    /// <summary>
     /// target ← m·target + (1−m)·online (no gradient): one lerp_ over the flat buffers after
     /// <see cref="FlattenForEma"/>, else parameter by parameter (two kernels each).
     /// </summary>

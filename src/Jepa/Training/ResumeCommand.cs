@@ -1,3 +1,5 @@
+using Jepa.Data;
+
 namespace Jepa.Training;
 
 /// <summary>
@@ -8,16 +10,5 @@ public static class ResumeCommand
 {
     /// <summary><c>jepa train --run-dir 'R' --resume auto</c>, then <paramref name="more"/> (already shell words).</summary>
     public static string For(string runDir, string? more = null) =>
-        $"jepa train --run-dir {Quote(runDir)} --resume auto" + (more is null ? "" : " " + more);
-
-    /// <summary>One shell word: as it is when it holds only safe characters, else quoted for the platform's shell.</summary>
-    public static string Quote(string word)
-    {
-        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or ':' or '+' or '=' or ','))
-            return word;
-        // PowerShell and cmd both take double quotes; a POSIX shell expands nothing inside single quotes.
-        return OperatingSystem.IsWindows()
-            ? "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-    }
+        $"jepa train --run-dir {ShellQuote.Quote(runDir)} --resume auto" + (more is null ? "" : " " + more);
 }

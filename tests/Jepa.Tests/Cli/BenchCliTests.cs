@@ -21,4 +21,56 @@ public class BenchCliTests
         using var json = JsonDocument.Parse(r.Stdout);
         Assert.Contains(Path.Combine(dir, "l'été", "clip.mp4").Replace("'", "'\\''"), json.RootElement.GetProperty("ffmpeg_command").GetString());
     }
+
+    [Fact]
+    public void Bench_json_puts_the_loader_beside_the_decoders_limit_in_every_row_and_for_the_best()
+    {
+        var dir = JepaProcess.TempDir("bench-limit");
+        File.Copy(TestVideos.Testsrc30, Path.Combine(dir, "clip.mp4"));
+
+        // 4 frames at 8 fps span 0.5 s: 15 source frames at least, plus those from the only keyframe (t = 0) to the start.
+        var r = JepaProcess.Run(dir, "bench", "data", "--data", "clip.mp4", "--seconds", "0.3", "--workers", "2",
+            "--set", "data.size=32", "--set", "data.frames=4", "--set", "train.batch_size=2", "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var top = JsonDocument.Parse(r.Stdout).RootElement;
+        foreach (var key in new[] { "loader_fps", "ffmpeg_fps", "ratio", "ffmpeg_command" })
+            Assert.True(top.TryGetProperty(key, out _), key); // today's keys stay
+        double continuous = top.GetProperty("continuous_fps").GetDouble();
+        int cores = top.GetProperty("cores").GetInt32();
+        Assert.True(continuous > 0);
+        Assert.Equal(Environment.ProcessorCount, cores);
+        Assert.Contains("-threads 1", top.GetProperty("continuous_command").GetString());
+
+        var rows = top.GetProperty("workers").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        foreach (var row in rows)
+        {
+            double clipsPerS = row.GetProperty("clips_per_s").GetDouble();
+            double decodedPerDelivered = row.GetProperty("decoded_per_delivered").GetDouble();
+            double limit = row.GetProperty("limit_clips_per_s").GetDouble();
+            Assert.InRange(decodedPerDelivered, 15.0 / 4, 60.0 / 4); // never more than the whole video per clip
+            Assert.True(row.GetProperty("cpu_s_per_clip").GetDouble() > 0);
+            Assert.Equal(cores * continuous / (decodedPerDelivered * 4), limit, limit * 0.01);
+            Assert.Equal(clipsPerS / limit, row.GetProperty("efficiency").GetDouble(), 0.01 * clipsPerS / limit + 1e-4);
+        }
+        var best = rows.MaxBy(row => row.GetProperty("clips_per_s").GetDouble());
+        Assert.Equal(best.GetProperty("efficiency").GetDouble(), top.GetProperty("efficiency").GetDouble());
+        Assert.Equal(best.GetProperty("limit_clips_per_s").GetDouble(), top.GetProperty("limit_clips_per_s").GetDouble());
+    }
+
+    [Fact]
+    public void Bench_table_shows_the_limit_and_the_continuous_decode_command()
+    {
+        var dir = JepaProcess.TempDir("bench-table");
+        File.Copy(TestVideos.Testsrc30, Path.Combine(dir, "clip.mp4"));
+
+        var r = JepaProcess.Run(dir, "bench", "data", "--data", "clip.mp4", "--seconds", "0.2", "--workers", "1",
+            "--set", "data.size=32", "--set", "data.frames=4", "--set", "train.batch_size=1");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("efficiency", r.Stdout);
+        Assert.Matches(@"continuous decode: \d+ frames per CPU-second", r.Stdout);
+        Assert.Contains("-f null -", r.Stdout);
+    }
 }
