@@ -21,11 +21,13 @@ internal static class EvalCommand
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval). A report there of this checkpoint gains the new sections; one of another checkpoint is refused." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
         var labels = new Option<string?>("--labels") { Description = "probe and all: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
+        var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance; report.json's voe.selected gives their figures on the test set." };
+        var select = new Option<string?>("--select") { Description = "voe and all: the level and statistic chosen in advance, as LEVEL:STATISTIC, e.g. 1:token_mean_time_max." };
         var minContext = new Option<int>("--min-context") { Description = "voe only: frames a prediction must have seen for its frame to be scored.", DefaultValueFactory = _ => 3 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("eval", "Evaluate a checkpoint; writes report.json and report.html.")
-            { checkpoint, task, data, voeData, probeData, labels, minContext, output, overwrite, device };
+            { checkpoint, task, data, voeData, probeData, labels, minContext, selectOn, select, output, overwrite, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -38,6 +40,7 @@ internal static class EvalCommand
             if (t == "probe") probeSpec = parse.GetValue(data);
             if (t is "voe" && voeCsv is null || t is "probe" && probeSpec is null)
                 throw new UsageException($"--task {t} needs --data: {(t == "voe" ? "a CSV with columns path,group,plausible" : "labelled videos (a manifest with label columns or a folder per class)")}.");
+            var choice = Choice(parse.GetValue(select), parse.GetValue(selectOn), voeCsv);
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
             var ckpt = Path.GetFullPath(parse.GetValue(checkpoint)!);
             var dev = Devices.Resolve(parse.GetValue(device)!, "--device");
@@ -58,13 +61,14 @@ internal static class EvalCommand
                 var names = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var sources = new EvalSources(t is "predict" or "all", t is "predict" or "all" ? parse.GetValue(data) : null, voeCsv, probeSpec, names, t == "all");
                 var inputs = await EvalInputs.LoadAsync(sources, header.Config, log, token);
+                var selection = parse.GetValue(selectOn) is { } on ? VoeSet.Read(on, "--select-on") : null;
                 ReportWriter.Prepare(outDir, identity, fresh);
 
                 var run = new EvalRun(model, header, identity, dev, outDir, log, token);
                 if (inputs.Predict is not null)
                     Predict(run, inputs.Predict, inputs.PredictSpec!);
                 if (inputs.Voe is not null)
-                    await Voe(run, inputs.Voe, context);
+                    await Voe(run, inputs.Voe, context, choice, selection, parse.GetValue(selectOn));
                 if (inputs.Probe is not null)
                     Probe(run, inputs.Probe);
                 var skipped = new[] { (Data: voeCsv, Task: "voe", Option: "--voe-data CSV"), (Data: probeSpec, Task: "probe", Option: "--probe-data LABELLED") }
@@ -95,12 +99,20 @@ internal static class EvalCommand
         Console.Write(ReportWriter.Table(report));
     }
 
-    private static async Task Voe(EvalRun run, IReadOnlyList<VoeClip> voeClips, int minContext)
+    private static async Task Voe(EvalRun run, IReadOnlyList<VoeClip> voeClips, int minContext, VoeChoice? choice, IReadOnlyList<VoeClip>? selection, string? selectionCsv)
     {
         using var untrained = RandomModel(run);
+        if (selection is not null)
+        {
+            // The level and statistic are chosen on another set, never on the one reported.
+            run.Log.Information("Choosing the level and statistic on {Clips} voe clips of {Csv}", selection.Count, selectionCsv);
+            var chosen = await VoeEvaluator.EvaluateAsync(run.Model, untrained, selection, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, null, run.Token);
+            var best = chosen.Voe.Best;
+            choice = new VoeChoice(best.Level, best.Statistic, $"best on {selectionCsv}: {best.RelativeAccuracy:F3}");
+        }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
-        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token);
+        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice);
         ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");
@@ -114,6 +126,21 @@ internal static class EvalCommand
         var probe = ProbeEvaluator.Evaluate(run.Model, random, set, config.Eval.BatchSize, config.Seed, run.Device);
         ReportWriter.Merge(run.ReportPath, probe, run.Identity);
         Console.Write(ProbeEvaluator.Table(probe.Probe));
+    }
+
+    /// <summary>--select LEVEL:STATISTIC as a choice; --select-on is checked here and chosen later, on its set.</summary>
+    private static VoeChoice? Choice(string? select, string? selectOn, string? voeCsv)
+    {
+        if ((select ?? selectOn) is not null && voeCsv is null)
+            throw new UsageException($"{(select is not null ? "--select" : "--select-on")} chooses a voe level and statistic; use it with --task voe (or all with --voe-data).");
+        if (select is not null && selectOn is not null)
+            throw new UsageException("--select and --select-on both choose the level and statistic; pass one of them.");
+        if (selectOn is not null && Path.GetFullPath(selectOn) == Path.GetFullPath(voeCsv!))
+            throw new UsageException($"--select-on names the same CSV as the test set ({selectOn}); choose on another voe set, e.g. one made with jepa synth --kind voe --seed 11.");
+        if (select is null) return null;
+        var parsed = VoeEvaluator.ParseChoice(select)
+            ?? throw new UsageException($"--select '{select}' is not LEVEL:STATISTIC; use 1 or 2 and one of {string.Join(", ", SurpriseCurve.Statistics)}, e.g. 1:token_mean_time_max.");
+        return new VoeChoice(parsed.Level, parsed.Statistic, "--select");
     }
 
     /// <summary>The baseline every figure stands beside: the same architecture, randomly initialised with the run's seed.</summary>

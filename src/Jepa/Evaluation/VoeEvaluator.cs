@@ -20,8 +20,9 @@ public static class VoeEvaluator
     /// <param name="fps">frame rate the model was trained at; videos are decoded at it</param>
     /// <param name="minContext">frames a prediction must have seen for its frame to be scored (all three surprises)</param>
     /// <param name="surpriseCsv">where to write every clip's surprise per frame, or null</param>
+    /// <param name="choice">a level and statistic fixed in advance, reported as <c>selected</c>; null for none</param>
     public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
-        double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct)
+        double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct, VoeChoice? choice = null)
     {
         var videos = new DecodedFrames[clips.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
@@ -57,11 +58,19 @@ public static class VoeEvaluator
                     VoeMetrics.RelativeAccuracy(clips, u), VoeMetrics.Auroc(clips, u),
                     VoeMetrics.RelativeAccuracy(clips, p), VoeMetrics.Auroc(clips, p)));
             }
-        var best = rows.OrderByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc).First();
-        var byEvent = ByEvent(clips,
-            trained.Select(c => c[best.Level - 1].Statistic(best.Statistic)).ToArray(),
-            baseline.Select(c => c[best.Level - 1].Statistic(best.Statistic)).ToArray(),
-            pixel.Select(c => c.Statistic(best.Statistic)).ToArray());
+        var best = Best(rows);
+        List<VoeEventRow> EventsOf(int level, string stat) => ByEvent(clips,
+            trained.Select(c => c[level - 1].Statistic(stat)).ToArray(),
+            baseline.Select(c => c[level - 1].Statistic(stat)).ToArray(),
+            pixel.Select(c => c.Statistic(stat)).ToArray());
+        var byEvent = EventsOf(best.Level, best.Statistic);
+        VoeSelected? selected = null;
+        if (choice is not null)
+        {
+            var row = rows.Single(r => r.Level == choice.Level && r.Statistic == choice.Statistic);
+            selected = new VoeSelected(row.Level, row.Statistic, choice.ChosenOn, row.RelativeAccuracy, row.Auroc,
+                row.UntrainedRelativeAccuracy, row.PixelRelativeAccuracy, EventsOf(row.Level, row.Statistic));
+        }
         var groups = clips.Select(c => c.Group).Distinct().ToList();
         int pairs = VoeMetrics.Pairs(clips);
         var curves = new List<VoeCurve>();
@@ -69,7 +78,18 @@ public static class VoeEvaluator
             if (groups.IndexOf(clips[i].Group) < PlottedGroups)
                 curves.Add(new VoeCurve(clips[i].Group, Path.GetFileName(clips[i].Path), clips[i].Plausible,
                     Json(trained[i][0].TokenMean), Json(trained[i][1].TokenMean)));
-        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent));
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected));
+    }
+
+    /// <summary>The row with the highest relative accuracy (AUROC breaks ties): the choice a selection set makes.</summary>
+    public static VoeRow Best(IEnumerable<VoeRow> rows) => rows.OrderByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc).First();
+
+    /// <summary>"1:token_mean_time_max" → level 1, that statistic; null with the reason when it names no row.</summary>
+    public static (int Level, string Statistic)? ParseChoice(string text)
+    {
+        var parts = text.Split(':', 2, StringSplitOptions.TrimEntries);
+        return parts.Length == 2 && parts[0] is "1" or "2" && SurpriseCurve.Statistics.Contains(parts[1])
+            ? (int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1]) : null;
     }
 
     /// <summary>Per named event: the pairs of every plausible clip with the impossible clips of that event, in the same group.</summary>
@@ -95,7 +115,13 @@ public static class VoeEvaluator
         sb.AppendLine("  level  statistic               model           untrained       pixel-diff");
         foreach (var r in voe.Levels)
             sb.AppendLine(c, $"  {r.Level,5}  {r.Statistic,-22}  {r.RelativeAccuracy,5:F3} ({r.Auroc:F3})   {r.UntrainedRelativeAccuracy,5:F3} ({r.UntrainedAuroc:F3})   {r.PixelRelativeAccuracy,5:F3} ({r.PixelAuroc:F3})");
-        sb.AppendLine(c, $"Best: level {voe.Best.Level}, {voe.Best.Statistic}: {voe.Best.RelativeAccuracy:F3}");
+        sb.AppendLine(c, $"Best: level {voe.Best.Level}, {voe.Best.Statistic}: {voe.Best.RelativeAccuracy:F3} (picked on this set: optimistic)");
+        if (voe.Selected is { } s)
+        {
+            sb.AppendLine(c, $"Selected in advance ({s.ChosenOn}): level {s.Level}, {s.Statistic}: {s.RelativeAccuracy:F3} (AUROC {s.Auroc:F3}; untrained {s.UntrainedRelativeAccuracy:F3}, pixels {s.PixelRelativeAccuracy:F3})");
+            foreach (var e in s.ByEvent)
+                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}   {e.RelativeAccuracy,5:F3}      {e.UntrainedRelativeAccuracy,5:F3}       {e.PixelRelativeAccuracy,5:F3}");
+        }
         if (voe.ByEvent.Count > 0)
         {
             sb.AppendLine(c, $"By event (level {voe.Best.Level}, {voe.Best.Statistic}); relative accuracy:");

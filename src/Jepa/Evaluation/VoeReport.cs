@@ -33,6 +33,23 @@ public sealed record VoeEventRow(
     [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
     [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy);
 
+/// <summary>
+/// The level and statistic chosen before the test set was seen (on another voe set, or named by the user),
+/// with their figures on the test set: the honest number, where <c>best</c> is picked on the test set itself.
+/// </summary>
+public sealed record VoeSelected(
+    [property: JsonPropertyName("level")] int Level,
+    [property: JsonPropertyName("statistic")] string Statistic,
+    [property: JsonPropertyName("chosen_on")] string ChosenOn,
+    [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
+    [property: JsonPropertyName("auroc")] double Auroc,
+    [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
+    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
+    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
+
+/// <summary>A level and surprise statistic fixed in advance, and where it was chosen (for the report).</summary>
+public sealed record VoeChoice(int Level, string Statistic, string ChosenOn);
+
 /// <summary>The voe section of report.json.</summary>
 public sealed record VoeSection(
     [property: JsonPropertyName("levels")] IReadOnlyList<VoeRow> Levels,
@@ -41,7 +58,8 @@ public sealed record VoeSection(
     [property: JsonPropertyName("clips")] int Clips,
     [property: JsonPropertyName("pairs")] int Pairs,
     [property: JsonPropertyName("curves")] IReadOnlyList<VoeCurve> Curves,
-    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
+    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent,
+    [property: JsonPropertyName("selected"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VoeSelected? Selected = null);
 
 /// <summary>The result of eval --task voe: <c>{"voe": …}</c> in report.json.</summary>
 public sealed record VoeReport([property: JsonPropertyName("voe")] VoeSection Voe);
