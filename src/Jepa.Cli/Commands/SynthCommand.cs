@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Jepa.Config;
-using Jepa.Video;
+using Jepa.Worlds;
 
 namespace Jepa.Cli.Commands;
 

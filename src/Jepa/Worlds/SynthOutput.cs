@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Jepa.Config;
 
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>
 /// What <c>jepa synth</c> may do to its output folder. Videos left from an earlier, larger set would
