@@ -17,7 +17,7 @@ public static class ReportWriter
     public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>What an eval writes into its folder; <c>--overwrite</c> removes these and nothing else.</summary>
-    public static IReadOnlyList<string> Written => ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png")];
+    public static IReadOnlyList<string> Written => ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png"), .. PlanHtml.Written];
 
     /// <summary>
     /// Before any work: with <paramref name="overwrite"/>, removes <see cref="Written"/> from

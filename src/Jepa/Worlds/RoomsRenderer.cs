@@ -49,6 +49,22 @@ public static class RoomsRenderer
             }
     }
 
+    /// <summary>Marks a goal in a background for people (a green ring; the planner's goal frame is a plain frame).</summary>
+    public static void Mark(Span<byte> background, int size, double x, double y)
+    {
+        double r = RoomsWorld.AgentRadius;
+        for (int py = 0; py < size; py++)
+            for (int px = 0; px < size; px++)
+            {
+                double u = (px + 0.5) / size - x, v = (py + 0.5) / size - y, d = Math.Sqrt(u * u + v * v);
+                if (Math.Abs(d - r) > 0.6 / size + 0.01) continue;
+                int o = (py * size + px) * 3;
+                background[o] = 30;
+                background[o + 1] = 170;
+                background[o + 2] = 60;
+            }
+    }
+
     /// <summary>Frames of the agent at each position, [positions, size, size, 3] uint8.</summary>
     public static byte[] Render(IReadOnlyList<(double X, double Y)> positions, int size)
     {
