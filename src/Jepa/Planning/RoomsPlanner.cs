@@ -39,6 +39,7 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
         int steps = 0;
         while (steps < plan.MaxSteps && !Reached(world, episode))
         {
+            using var planScope = NewDisposeScope();
             clock.Start();
             var start = Encode((world.X, world.Y)).unsqueeze(0); // [1, N, D]
             var (best, _) = Cem.Optimize(population => Cost(start, population, goal), mean, plan.InitStd,
@@ -52,7 +53,7 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
                 path.Add((world.X, world.Y));
             }
             // Receding horizon: what is left of this plan, then zeros, is where the next search starts.
-            mean = cat([best.narrow(0, plan.ReplanEvery, plan.Horizon - plan.ReplanEvery), zeros(plan.ReplanEvery, a, device: device)], 0);
+            mean = cat([best.narrow(0, plan.ReplanEvery, plan.Horizon - plan.ReplanEvery), zeros(plan.ReplanEvery, a, device: device)], 0).MoveToOuterDisposeScope();
         }
         return Result(episode, "model", world, steps, path, clock.Elapsed.TotalSeconds);
     }
@@ -86,10 +87,12 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
     }
 
     // Imagined last embedding of each sequence against the goal: [1, N, D], [P, H, A], [N, D] → [P].
+    // Its own dispose scope: a rollout's activations are freed at once, only the [P] costs leave it.
     private Tensor Cost(Tensor start, Tensor population, Tensor goal)
     {
+        using var scope = NewDisposeScope();
         var imagined = model.Rollout(start.expand(population.shape[0], -1, -1), population); // [P, H, N, D]
-        return (imagined.select(1, population.shape[1] - 1) - goal).abs().mean([1, 2]);
+        return (imagined.select(1, population.shape[1] - 1) - goal).abs().mean([1, 2]).MoveToOuterDisposeScope();
     }
 
     // The layer-normed target embedding of the frame with the agent at p: [N, D]. The frame is given
