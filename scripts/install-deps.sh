@@ -42,11 +42,13 @@ fi
 
 with_chromium=false
 with_torch=false
+with_slurm=false
 for arg in "$@"; do
     case "$arg" in
         --with-chromium) with_chromium=true ;;
         --with-torch) with_torch=true ;;
-        *) say "unknown option '$arg'; the options are --with-chromium and --with-torch"; exit 2 ;;
+        --with-slurm) with_slurm=true ;;
+        *) say "unknown option '$arg'; the options are --with-chromium, --with-torch and --with-slurm"; exit 2 ;;
     esac
 done
 
@@ -83,6 +85,24 @@ if $with_torch; then
             apt_install --no-install-recommends "${missing[@]}"
         else
             say "the PyTorch twin's tests need torch and numpy for /usr/bin/python3; install them with your distribution's packages"
+        fi
+    fi
+fi
+
+# SLURM only for the tests: one starts its own one-node cluster (slurmctld + slurmd, auth/none, its own
+# ports and temp folder) and submits a sweep to it. Debian's slurm-wlm 22.05 (~6 s to install, nothing
+# is started by the install). scripts/test.sh passes --with-slurm.
+if $with_slurm; then
+    missing=()
+    for p in slurmctld slurmd slurm-client; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if command -v apt-get >/dev/null 2>&1; then
+            say "installing ${missing[*]} for the one-node SLURM test (apt-get)"
+            apt_install --no-install-recommends "${missing[@]}"
+        else
+            say "the SLURM test needs slurmctld, slurmd and the SLURM client commands (slurm-wlm 22.05 or later); install them with your distribution's packages"
         fi
     fi
 fi
