@@ -43,12 +43,14 @@ fi
 with_chromium=false
 with_torch=false
 with_slurm=false
+with_pwsh=false
 for arg in "$@"; do
     case "$arg" in
         --with-chromium) with_chromium=true ;;
         --with-torch) with_torch=true ;;
         --with-slurm) with_slurm=true ;;
-        *) say "unknown option '$arg'; the options are --with-chromium, --with-torch and --with-slurm"; exit 2 ;;
+        --with-pwsh) with_pwsh=true ;;
+        *) say "unknown option '$arg'; the options are --with-chromium, --with-torch, --with-slurm and --with-pwsh"; exit 2 ;;
     esac
 done
 
@@ -119,4 +121,12 @@ command -v dotnet >/dev/null 2>&1 || dotnet_hint "dotnet is not on PATH"
 best_major=$(dotnet --list-sdks 2>/dev/null | sed -n 's/^\([0-9][0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
 if [ -z "$best_major" ] || [ "$best_major" -lt 10 ]; then
     dotnet_hint "found dotnet, but no SDK of version 10 or later (newest major: ${best_major:-none})"
+fi
+
+# PowerShell 7 only for the tests of the Windows scripts (scripts/*.ps1), which run under pwsh on Linux:
+# the PowerShell dotnet tool 7.6.9 (a later 7.7 may want .NET 11), ~70 MB, no root needed.
+# scripts/test.sh passes --with-pwsh.
+if $with_pwsh && ! command -v pwsh >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/tools/pwsh" ]; then
+    say "installing PowerShell 7.6.9 for the .ps1 script tests (dotnet tool install --global PowerShell)"
+    dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi

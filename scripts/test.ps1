@@ -1,11 +1,12 @@
 # Builds jepa.sln in Release and runs the tests (PowerShell 7 counterpart of test.sh), then prints one
 # closing line taken from the TRX results: "N passed, N failed" (", N skipped" when some were). Other
 # arguments go to dotnet test, e.g.: pwsh scripts/test.ps1 --filter "FullyQualifiedName~Jepa.Tests.Config"
-# -NoBuild runs the tests already built. Exit status: non-zero when a test failed, when no test ran, or when
+# -NoBuild runs the tests already built; -ResultsDir moves TestResults/. Exit status: non-zero when a test failed, when no test ran, or when
 # the results file is missing. Some tests need Linux tools (a one-node SLURM, Debian's python3-torch,
 # chromium): on Windows run them with a --filter, or in WSL with scripts/test.sh.
 param(
     [switch] $NoBuild,
+    [string] $ResultsDir = 'TestResults',
     [Parameter(ValueFromRemainingArguments = $true)] [string[]] $TestArgs = @()
 )
 $ErrorActionPreference = 'Stop'
@@ -21,7 +22,7 @@ if (-not $NoBuild) {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
-$resultsDir = Join-Path (Get-Location) 'TestResults'
+$resultsDir = [IO.Path]::GetFullPath($ResultsDir, (Get-Location).Path)
 $trx = Join-Path $resultsDir 'results.trx'
 Remove-Item -LiteralPath $trx -ErrorAction SilentlyContinue
 
