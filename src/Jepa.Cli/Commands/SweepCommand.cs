@@ -79,6 +79,7 @@ internal static class SweepCommand
                 Parallel = local,
                 // Cores split between the runs in flight (torch threads and decode workers of each).
                 ThreadsPerRun = local > 1 ? Math.Max(1, Environment.ProcessorCount / local) : null,
+                Gpus = local > 1 ? Gpus() : [],
                 Output = Console.WriteLine,
             };
             var code = await runner.RunAsync(token);
@@ -123,6 +124,19 @@ internal static class SweepCommand
         Console.WriteLine($"Submitted array job {id}: {indices.Count} of {plan.Runs.Count} runs (tasks {SlurmScript.ArraySpec(indices)}; the index is the run's row in sweep.csv).");
         Console.WriteLine($"Output: {Path.Combine(slurmDir, id + "_<task>.out")}; progress: jepa sweep status {plan.Dir}");
         return 0;
+    }
+
+    /// <summary>
+    /// The GPUs runs in flight are spread over, by the ids CUDA_VISIBLE_DEVICES gives them: the ones it already
+    /// names (a sweep started inside a job that was given some GPUs), else 0..count-1; none on a CPU build.
+    /// </summary>
+    private static List<string> Gpus()
+    {
+        var count = Jepa.Training.Devices.CudaCount();
+        if (count == 0) return [];
+        var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
+        var named = string.IsNullOrWhiteSpace(visible) ? [] : visible.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        return named.Count >= count ? named.Take(count).ToList() : [.. Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture))];
     }
 
     /// <summary>How the batch script starts this same jepa (the apphost, or dotnet and jepa.dll).</summary>

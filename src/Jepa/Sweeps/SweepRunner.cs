@@ -36,6 +36,12 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
     /// </summary>
     public int? ThreadsPerRun { get; init; }
 
+    /// <summary>
+    /// GPUs (CUDA ids as CUDA_VISIBLE_DEVICES names them) the runs in flight are spread over: each child sees
+    /// one of them alone, as its cuda:0, the way SLURM hands a task its GPU. Empty: the children see what we see.
+    /// </summary>
+    public IReadOnlyList<string> Gpus { get; init; } = [];
+
     /// <summary>Where a child's output goes, line by line, when several run at once (one alone writes straight to ours).</summary>
     public Action<string>? Output { get; init; }
 
@@ -54,11 +60,26 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
         }
         else
         {
-            // Runs start in sweep.csv order as slots free up; an interrupted sweep starts no new run.
+            // Runs start in sweep.csv order as slots free up; an interrupted sweep starts no new run. A slot
+            // keeps its GPU, so two runs in flight never share one while there are as many GPUs as slots.
+            var slots = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, Parallel));
             var options = new ParallelOptions { MaxDegreeOfParallelism = Parallel };
             await System.Threading.Tasks.Parallel.ForEachAsync(Enumerable.Range(0, plan.Runs.Count), options, async (i, _) =>
             {
-                outcomes[i] = ct.IsCancellationRequested ? RunOutcome.Interrupted : await RunOneAsync(plan.Runs[i], ct);
+                if (ct.IsCancellationRequested)
+                {
+                    outcomes[i] = RunOutcome.Interrupted;
+                    return;
+                }
+                slots.TryDequeue(out var slot);
+                try
+                {
+                    outcomes[i] = await RunOneAsync(plan.Runs[i], ct, Gpus.Count > 0 ? Gpus[slot % Gpus.Count] : null);
+                }
+                finally
+                {
+                    slots.Enqueue(slot);
+                }
             });
             if (ct.IsCancellationRequested || outcomes.Contains(RunOutcome.Interrupted)) return 130;
         }
@@ -69,7 +90,7 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
     }
 
     /// <summary>Trains one run with --resume auto (skipped when complete), then evaluates it unless it already is.</summary>
-    public async Task<RunOutcome> RunOneAsync(SweepRun run, CancellationToken ct)
+    public async Task<RunOutcome> RunOneAsync(SweepRun run, CancellationToken ct, string? gpu = null)
     {
         if (SweepRunStatus.IsLocked(run.Dir))
         {
@@ -86,7 +107,7 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
         else
         {
             log.Information("Run {Name}: training ({Dir})", run.Name, run.Dir);
-            var code = await RunChildAsync(run, ["train", "--config", run.ConfigPath, "--run-dir", run.Dir, "--resume", "auto", .. ThreadSets(config)], ct);
+            var code = await RunChildAsync(run, gpu, ["train", "--config", run.ConfigPath, "--run-dir", run.Dir, "--resume", "auto", .. ThreadSets(config)], ct);
             if (code == 130 || ct.IsCancellationRequested) return RunOutcome.Interrupted;
             if (code != 0)
             {
@@ -103,7 +124,7 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
             return RunOutcome.Done;
         }
         log.Information("Run {Name}: evaluating (predict)", run.Name);
-        var evalCode = await RunChildAsync(run, ["eval", "--checkpoint", Path.Combine(run.Dir, "checkpoints", "latest.ckpt"), "--task", "predict"], ct);
+        var evalCode = await RunChildAsync(run, gpu, ["eval", "--checkpoint", Path.Combine(run.Dir, "checkpoints", "latest.ckpt"), "--task", "predict"], ct);
         if (evalCode == 130 || ct.IsCancellationRequested) return RunOutcome.Interrupted;
         if (evalCode != 0)
         {
@@ -148,9 +169,10 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
     /// child by itself (same process group; on Windows the same console); the SIGTERM follows a second later
     /// so it never arrives first and reads as a second Ctrl+C, which would stop the child without a checkpoint.
     /// </summary>
-    private async Task<int> RunChildAsync(SweepRun run, IReadOnlyList<string> args, CancellationToken ct)
+    private async Task<int> RunChildAsync(SweepRun run, string? gpu, IReadOnlyList<string> args, CancellationToken ct)
     {
         var start = jepa(args);
+        if (gpu is not null) start.Environment["CUDA_VISIBLE_DEVICES"] = gpu;
         var output = Parallel > 1 ? Output : null;
         if (output is not null)
         {
