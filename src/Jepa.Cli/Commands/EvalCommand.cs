@@ -94,7 +94,7 @@ internal static class EvalCommand
         var config = run.Config;
         var clips = EvalClips.Select(corpus, config.Data.Frames, config.Eval.Clips);
         run.Log.Information("Evaluating step {Step} on {Clips} clips from {Videos} videos in {Spec}", run.Header.Step, clips.Count, corpus.Videos.Count, spec);
-        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device);
+        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device, run.OutDir, config.Data.Fps);
         ReportWriter.Merge(run.ReportPath, report, run.Identity);
         Console.Write(ReportWriter.Table(report));
     }
@@ -112,7 +112,7 @@ internal static class EvalCommand
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
-        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice);
+        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir);
         ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");

@@ -1,4 +1,5 @@
 using Jepa.Data;
+using Jepa.Evaluation.Pictures;
 using Jepa.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +16,10 @@ public static class PredictEvaluator
     // Rows kept for the SVD of each level: enough for a stable rank of a few hundred dims, cheap on CPU.
     private const int MaxRowsForRank = 8192;
 
-    public static PredictReport Evaluate(HJepa model, Corpus corpus, IReadOnlyList<ClipRef> clips, int batchSize, long step, Device device)
+    /// <param name="picturesDir">where to write the PCA and retrieval pictures (and score retrieval); null for none (training's monitor)</param>
+    /// <param name="fps">frame rate of the clips, for the animation</param>
+    public static PredictReport Evaluate(HJepa model, Corpus corpus, IReadOnlyList<ClipRef> clips, int batchSize, long step, Device device,
+        string? picturesDir = null, double fps = 8)
     {
         model.eval();
         int frames = model.Frames, size = model.Size;
@@ -29,6 +33,10 @@ public static class PredictEvaluator
             persistSum[l] = new double[horizons[l]];
         }
         var embeddings = new List<Tensor>[] { [], [] };
+        // For the pictures: level-1 targets of every clip (the retrieval gallery), predictions per horizon, online tokens of the first clips.
+        var gallery = new List<Tensor>();
+        var predicted = Enumerable.Range(0, horizons[0]).Select(_ => new List<Tensor>()).ToArray();
+        var shownOnline = new List<Tensor>();
         int batches = (clips.Count + batchSize - 1) / batchSize;
 
         using (no_grad())
@@ -40,6 +48,14 @@ public static class PredictEvaluator
                 var bytes = new byte[b * frames * size * size * 3];
                 for (int i = 0; i < b; i++) BatchLoader.CopyClip(corpus, clips[start + i], frames, bytes, i);
                 var output = model.Forward(ClipTensors.ToInput(bytes, b, frames, size, device));
+                if (picturesDir is not null)
+                {
+                    var level1 = output.Level1;
+                    gallery.Add(level1.Targets.cpu().DetachFromDisposeScope());
+                    for (int k = 1; k <= horizons[0]; k++) predicted[k - 1].Add(level1.Predictions[k - 1].cpu().DetachFromDisposeScope());
+                    if (start < PredictPictures.Shown)
+                        shownOnline.Add(level1.Online.narrow(0, 0, Math.Min(b, PredictPictures.Shown - start)).cpu().DetachFromDisposeScope());
+                }
                 for (int l = 0; l < levels; l++)
                 {
                     var level = output.Levels[l];
@@ -58,6 +74,23 @@ public static class PredictEvaluator
             }
         }
 
+        List<ReportPicture>? pictures = null;
+        List<RetrievalRow>? retrieval = null;
+        if (picturesDir is not null)
+        {
+            using var scope = NewDisposeScope();
+            var targets = cat(gallery, 0);
+            var predictions = predicted.Select(p => cat(p, 0)).ToArray();
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            retrieval = PredictPictures.Score(targets, predictions);
+            Console.Error.WriteLine($"TIMING score {sw.ElapsedMilliseconds}"); sw.Restart();
+            using var pca = PcaColours.Fit(cat(embeddings[0], 0));
+            Console.Error.WriteLine($"TIMING pca {sw.ElapsedMilliseconds}"); sw.Restart();
+            pictures = PredictPictures.Write(picturesDir, corpus, clips, pca, cat(shownOnline, 0), targets, predictions, fps);
+            Console.Error.WriteLine($"TIMING write {sw.ElapsedMilliseconds}"); sw.Restart();
+            foreach (var t in gallery.Concat(predicted.SelectMany(p => p)).Concat(shownOnline)) t.Dispose();
+        }
+
         var predict = new List<PredictRow>();
         var collapse = new List<CollapseRow>();
         for (int l = 0; l < levels; l++)
@@ -72,6 +105,6 @@ public static class PredictEvaluator
             foreach (var e in embeddings[l]) e.Dispose();
         }
         model.train();
-        return new PredictReport(new PredictSection(predict), new CollapseSection(collapse), clips.Count, step);
+        return new PredictReport(new PredictSection(predict, retrieval, pictures), new CollapseSection(collapse), clips.Count, step);
     }
 }
