@@ -19,7 +19,7 @@ internal static class EvalCommand
         var voeData = new Option<string?>("--voe-data") { Description = "all only: the voe CSV (path,group,plausible)." };
         var probeData = new Option<string?>("--probe-data") { Description = "all only: labelled videos for the probes." };
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval). A report there of this checkpoint gains the new sections; one of another checkpoint is refused." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots, pictures and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
         var labels = new Option<string?>("--labels") { Description = "probe and all: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
         var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance; report.json's voe.selected gives their figures on the test set." };
         var select = new Option<string?>("--select") { Description = "voe and all: the level and statistic chosen in advance, as LEVEL:STATISTIC, e.g. 1:token_mean_time_max." };

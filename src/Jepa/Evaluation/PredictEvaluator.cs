@@ -81,13 +81,9 @@ public static class PredictEvaluator
             using var scope = NewDisposeScope();
             var targets = cat(gallery, 0);
             var predictions = predicted.Select(p => cat(p, 0)).ToArray();
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             retrieval = PredictPictures.Score(targets, predictions);
-            Console.Error.WriteLine($"TIMING score {sw.ElapsedMilliseconds}"); sw.Restart();
             using var pca = PcaColours.Fit(cat(embeddings[0], 0));
-            Console.Error.WriteLine($"TIMING pca {sw.ElapsedMilliseconds}"); sw.Restart();
             pictures = PredictPictures.Write(picturesDir, corpus, clips, pca, cat(shownOnline, 0), targets, predictions, fps);
-            Console.Error.WriteLine($"TIMING write {sw.ElapsedMilliseconds}"); sw.Restart();
             foreach (var t in gallery.Concat(predicted.SelectMany(p => p)).Concat(shownOnline)) t.Dispose();
         }
 

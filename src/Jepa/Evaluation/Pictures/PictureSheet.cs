@@ -25,13 +25,11 @@ public sealed class PictureSheet(IReadOnlyList<string> columns, int scale = 2, i
         int cols = Math.Max(columns.Count, rows.Select(r => r.Cells.Count).DefaultIfEmpty(0).Max());
         int width = labelWidth + cols * (cellW + Gap) + Gap;
         int height = HeaderHeight + rows.Sum(r => cellH + Gap + (r.GapAbove ? 3 * Gap : 0)) + Gap;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
         using var font = new SKFont(typeface, FontSize);
-        Console.Error.WriteLine($"TIMING font {sw.ElapsedMilliseconds}");
         using var ink = new SKPaint { Color = new SKColor(40, 40, 40), IsAntialias = true };
         for (int c = 0; c < columns.Count; c++)
             Text(canvas, columns[c], labelWidth + c * (cellW + Gap) + Gap, HeaderHeight - 6, cellW, font, ink);

@@ -103,15 +103,12 @@ public static class PredictPictures
             sheet.AddRow("PCA of level-1 tokens", maps);
             animationRows.Add(Enumerable.Range(0, frames).Select(f => Animation.Row([row[f], maps[f]], gap: 2)).ToArray());
         }
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         File.WriteAllBytes(Path.Combine(dir, PictureFiles.PcaMaps), sheet.ToPng());
-        Console.Error.WriteLine($"TIMING sheet {sw.ElapsedMilliseconds}"); sw.Restart();
         pictures.Add(new ReportPicture("pca_maps", PictureFiles.PcaMaps, "PCA maps of level-1 tokens",
             $"The first three principal components of the online level-1 tokens (fitted on {pca.FittedRows} tokens of the held-out clips) as red, green and blue, " +
             "bilinearly upsampled from the token grid over each frame. Tokens the model represents alike get alike colours: background, floor, wall and object should separate."));
         var animation = Enumerable.Range(0, frames).Select(f => Animation.Column(animationRows.Select(r => r[f]).ToArray(), gap: 2)).ToArray();
         File.WriteAllBytes(Path.Combine(dir, PictureFiles.PcaAnimation), Animation.Apng(animation, Math.Max(2, fps)));
-        Console.Error.WriteLine($"TIMING apng {sw.ElapsedMilliseconds}"); sw.Restart();
         pictures.Add(new ReportPicture("pca_animation", PictureFiles.PcaAnimation, "PCA maps, animated",
             $"The same clips at {Math.Max(2, fps).ToString("G3", CultureInfo.InvariantCulture)} frames per second: each frame beside its PCA colours."));
 
