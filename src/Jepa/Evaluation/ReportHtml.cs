@@ -24,7 +24,7 @@ public static class ReportHtml
     private const string Style =
         "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}" +
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}" +
-        "img.picture{max-width:100%;image-rendering:pixelated}figure{margin:.5em 0 1.5em}figcaption{color:#555;font-size:90%;max-width:900px}" +
+        "img.picture{image-rendering:pixelated}figure{margin:.5em 0 1.5em;overflow-x:auto}figcaption{color:#555;font-size:90%;max-width:900px}" +
         "p.missing{color:#a60}nav a{margin-right:1em}";
 
     /// <summary>Writes <c>report.html</c> and the plot PNGs into <paramref name="evalDir"/>; returns the page's path.</summary>

@@ -2,16 +2,17 @@ namespace Jepa.Evaluation.Pictures;
 
 /// <summary>
 /// Per-token values (surprise) painted over a frame: each token's square of pixels is tinted by a
-/// red-yellow-white scale, transparent at the low end and more opaque as the value grows, so a quiet
-/// token leaves the frame as it is and a surprising one covers it.
+/// black-red-yellow-white scale, more opaque where the value is higher, so a quiet token leaves the
+/// frame visible and a surprising one covers it.
 /// </summary>
 public static class Heat
 {
-    /// <summary>The colour of <paramref name="v"/> in [0, 1] (clamped): red → yellow → white.</summary>
+    /// <summary>The colour of <paramref name="v"/> in [0, 1] (clamped): black → red → yellow → white.</summary>
     public static (byte R, byte G, byte B) Colour(double v)
     {
         v = double.IsFinite(v) ? Math.Clamp(v, 0, 1) : 0;
-        return v < 0.5 ? ((byte)255, (byte)(510 * v), (byte)0) : ((byte)255, (byte)255, (byte)(510 * (v - 0.5)));
+        double r = Math.Clamp(v * 3, 0, 1), g = Math.Clamp(v * 3 - 1, 0, 1), b = Math.Clamp(v * 3 - 2, 0, 1);
+        return ((byte)(255 * r), (byte)(255 * g), (byte)(255 * b));
     }
 
     /// <summary>
@@ -36,7 +37,7 @@ public static class Heat
                 double v = hi > lo ? (values[token] - lo) / (hi - lo) : 0;
                 v = double.IsFinite(v) ? Math.Clamp(v, 0, 1) : 0;
                 var (r, g, b) = Colour(v);
-                double a = 0.9 * Math.Pow(v, 1.5); // transparent when quiet, nearly opaque at the top
+                double a = 0.85 * v; // opacity grows with the value
                 rgb[k] = (byte)(rgb[k] * (1 - a) + r * a);
                 rgb[k + 1] = (byte)(rgb[k + 1] * (1 - a) + g * a);
                 rgb[k + 2] = (byte)(rgb[k + 2] * (1 - a) + b * a);

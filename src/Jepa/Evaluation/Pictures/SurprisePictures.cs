@@ -118,7 +118,7 @@ public static class SurprisePictures
         [
             new ReportPicture("surprise_maps", PictureFiles.SurpriseMaps, "Surprise maps",
                 "For one group per kind of event, every frame of the plausible clip and of its impossible twin with each token's level-1 surprise " +
-                "(horizon-1 prediction error) painted over it: red to yellow to white and more opaque as it grows (transparent where quiet), on one scale per group. " +
+                "(horizon-1 prediction error) painted over it: black-red-yellow-white and more opaque as it grows, on one scale per group. " +
                 "Faded frames had too little context to be scored (--min-context). The cyan outline marks the event frame, the first where the twins' pixels differ."),
             new ReportPicture("surprise_animation", PictureFiles.SurpriseAnimation, "Surprise maps, animated",
                 $"The same groups at {Math.Max(2, fps / 2).ToString("G3", CultureInfo.InvariantCulture)} frames per second (half speed): plausible clip on the left, impossible twin on the right."),
