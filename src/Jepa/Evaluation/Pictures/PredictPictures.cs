@@ -93,7 +93,7 @@ public static class PredictPictures
         var pictures = new List<ReportPicture>();
 
         // PCA maps: a row of frames, a row of their token colours, per clip; and the same as an animation.
-        var sheet = new PictureSheet(Enumerable.Range(0, frames).Select(f => $"frame {f}").ToArray());
+        var sheet = new PictureSheet(Enumerable.Range(0, frames).Select(f => $"frame {f}").ToArray(), labelWidth: 190);
         var animationRows = new List<RgbImage[]>();
         for (int i = 0; i < shown; i++)
         {
@@ -106,7 +106,7 @@ public static class PredictPictures
         File.WriteAllBytes(Path.Combine(dir, PictureFiles.PcaMaps), sheet.ToPng());
         pictures.Add(new ReportPicture("pca_maps", PictureFiles.PcaMaps, "PCA maps of level-1 tokens",
             $"The first three principal components of the online level-1 tokens (fitted on {pca.FittedRows} tokens of the held-out clips) as red, green and blue, " +
-            "bilinearly upsampled from the token grid over each frame. Tokens the model represents alike get alike colours: background, floor, wall and object should separate."));
+            "bilinearly upsampled from the token grid over each frame. Tokens the model represents alike get alike colours (background, scenery and moving objects apart, when it has learned them)."));
         var animation = Enumerable.Range(0, frames).Select(f => Animation.Column(animationRows.Select(r => r[f]).ToArray(), gap: 2)).ToArray();
         File.WriteAllBytes(Path.Combine(dir, PictureFiles.PcaAnimation), Animation.Apng(animation, Math.Max(2, fps)));
         pictures.Add(new ReportPicture("pca_animation", PictureFiles.PcaAnimation, "PCA maps, animated",
@@ -124,7 +124,7 @@ public static class PredictPictures
                 columns.Add($"true t+{k}");
                 columns.Add($"expected t+{k}");
             }
-            var retrievals = new PictureSheet(columns);
+            var retrievals = new PictureSheet(columns, labelWidth: 190);
             var gallery = targets.reshape(targets.shape[0] * frames, -1);
             for (int i = 0; i < shown; i++)
             {
