@@ -20,7 +20,7 @@ internal static class EvalCommand
         var voeData = new Option<string?>("--voe-data") { Description = "all only: the voe CSV (path,group,plausible)." };
         var probeData = new Option<string?>("--probe-data") { Description = "all only: labelled videos for the probes." };
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval). A report there of this checkpoint gains the new sections; one of another checkpoint is refused." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots, pictures and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
         var labels = new Option<string?>("--labels") { Description = "probe and all: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
         var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance; report.json's voe.selected gives their figures on the test set." };
         var select = new Option<string?>("--select") { Description = "voe and all: the level and statistic chosen in advance, as LEVEL:STATISTIC, e.g. 1:token_mean_time_max." };
@@ -105,7 +105,7 @@ internal static class EvalCommand
         var config = run.Config;
         var clips = EvalClips.Select(corpus, config.Data.Frames, config.Eval.Clips);
         run.Log.Information("Evaluating step {Step} on {Clips} clips from {Videos} videos in {Spec}", run.Header.Step, clips.Count, corpus.Videos.Count, spec);
-        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device);
+        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device, run.OutDir, config.Data.Fps);
         ReportWriter.Merge(run.ReportPath, report, run.Identity);
         Console.Write(ReportWriter.Table(report));
     }
@@ -123,7 +123,7 @@ internal static class EvalCommand
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
-        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice);
+        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir);
         ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");

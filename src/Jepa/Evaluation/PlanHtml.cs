@@ -20,13 +20,13 @@ public static class PlanHtml
     /// <summary>The video of episode <paramref name="i"/>.</summary>
     public static string Animation(int i) => $"plan_episode_{i}.mp4";
 
-    /// <summary>The section, or nothing when the report has no plan results; videos are embedded as data URIs.</summary>
-    public static string Section(string evalDir, JsonObject report)
+    /// <summary>The section's body, or null when the report has no plan results; videos are embedded as data URIs.</summary>
+    public static string? Section(string evalDir, JsonObject report)
     {
         if (report["plan"] is not JsonObject plan)
-            return "";
+            return null;
         var c = CultureInfo.InvariantCulture;
-        var html = new StringBuilder("<h2>Planning</h2>");
+        var html = new StringBuilder();
         html.Append(c, $"<p>{plan["episodes"]} episodes (seed {plan["seed"]}), start and goal in different rooms; success = within {plan["success_radius"]} of the goal within {plan["max_steps"]} actions. Planning time {Num(plan["seconds_per_step"]):F3} s per step.</p>");
         html.Append("<table><tr><th>policy</th><th>success</th><th>mean final distance</th></tr>");
         foreach (var (name, prefix) in new[] { ("model (CEM in embedding space)", ""), ("random actions", "random_"), ("straight line", "straight_") })

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Jepa.Evaluation.Pictures;
 
 namespace Jepa.Evaluation;
 
@@ -29,7 +30,11 @@ public sealed record ActionRow(
 
 public sealed record ActionSection([property: JsonPropertyName("levels")] IReadOnlyList<ActionRow> Level1);
 
-public sealed record PredictSection([property: JsonPropertyName("levels")] IReadOnlyList<PredictRow> Levels);
+/// <summary>The predict section: ratio rows, and with the pictures, level-1 retrieval rows and the picture files.</summary>
+public sealed record PredictSection(
+    [property: JsonPropertyName("levels")] IReadOnlyList<PredictRow> Levels,
+    [property: JsonPropertyName("retrieval"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RetrievalRow>? Retrieval = null,
+    [property: JsonPropertyName("pictures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportPicture>? Pictures = null);
 
 public sealed record CollapseSection([property: JsonPropertyName("levels")] IReadOnlyList<CollapseRow> Levels);
 

@@ -17,7 +17,8 @@ public static class ReportWriter
     public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>What an eval writes into its folder; <c>--overwrite</c> removes these and nothing else.</summary>
-    public static IReadOnlyList<string> Written => ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png"), .. PlanHtml.Written];
+    public static IReadOnlyList<string> Written =>
+        ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png"), .. Pictures.PictureFiles.All, .. PlanHtml.Written];
 
     /// <summary>
     /// Before any work: with <paramref name="overwrite"/>, removes <see cref="Written"/> from
@@ -28,6 +29,7 @@ public static class ReportWriter
     {
         if (overwrite)
         {
+            if (!Directory.Exists(outDir)) return;
             foreach (var name in Written)
                 File.Delete(Path.Combine(outDir, name));
             return;

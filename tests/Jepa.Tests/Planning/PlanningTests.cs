@@ -120,7 +120,7 @@ public class PlanningTests
         Assert.Equal(3, report.Animations.Count);
         Assert.All(report.Animations, a => Assert.True(new FileInfo(Path.Combine(dir, a)).Length > 0));
         var html = File.ReadAllText(ReportHtml.Write(WriteReport(dir, report)));
-        Assert.Contains("<h2>Planning</h2>", html);
+        Assert.Contains(">Planning</h2>", html);
         Assert.Equal(3, html.Split("class=\"plan-episode\"").Length - 1);
     }
 
