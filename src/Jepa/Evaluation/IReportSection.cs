@@ -13,4 +13,7 @@ public interface IReportSection
 
     /// <summary>Writes its part of the page (headings below its title, plots, tables, pictures).</summary>
     void Write(ReportPage page);
+
+    /// <summary>Whether the page has this section at all (a task only some evals run leaves it out when absent).</summary>
+    bool Shown(System.Text.Json.Nodes.JsonObject report) => true;
 }

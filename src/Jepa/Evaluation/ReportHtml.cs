@@ -41,15 +41,16 @@ public static class ReportHtml
             html.Append(CultureInfo.InvariantCulture, $"<p>Checkpoint {WebUtility.HtmlEncode(checkpoint)}, step {report["step"]}.</p>");
         else if (report["step"] is { } step)
             html.Append(CultureInfo.InvariantCulture, $"<p>Checkpoint step {step}.</p>");
+        var sections = Sections.Where(s => s.Shown(report)).ToList();
         html.Append("<nav>");
-        for (int i = 0; i < Sections.Count; i++)
-            html.Append(CultureInfo.InvariantCulture, $"<a href=\"#section-{i}\">{WebUtility.HtmlEncode(Sections[i].Title)}</a>");
+        for (int i = 0; i < sections.Count; i++)
+            html.Append(CultureInfo.InvariantCulture, $"<a href=\"#section-{i}\">{WebUtility.HtmlEncode(sections[i].Title)}</a>");
         html.Append("</nav>");
-        for (int i = 0; i < Sections.Count; i++)
+        for (int i = 0; i < sections.Count; i++)
         {
             var page = new ReportPage(report, metrics, evalDir);
-            page.Heading(Sections[i].Title);
-            Sections[i].Write(page);
+            page.Heading(sections[i].Title);
+            sections[i].Write(page);
             html.Append(CultureInfo.InvariantCulture, $"<section id=\"section-{i}\">").Append(page.Html).Append("</section>");
         }
         // Marks how many images the browser decoded with a size, of how many, so a headless browser can check the page (tests do).

@@ -7,6 +7,8 @@ public sealed class PlanReportSection : IReportSection
 
     public IReadOnlyList<string> Plots => [];
 
+    public bool Shown(System.Text.Json.Nodes.JsonObject report) => report["plan"] is not null;
+
     public void Write(ReportPage page)
     {
         if (PlanHtml.Section(page.EvalDir, page.Report) is { } body)
