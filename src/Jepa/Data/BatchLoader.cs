@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
@@ -17,6 +18,7 @@ public sealed class BatchLoader : IDisposable
     private readonly Channel<(byte[] Batch, ClipRef[] Clips)> queue;
     private readonly CancellationTokenSource stop = new();
     private readonly Task producer;
+    private readonly StrongBox<long> decoded = new();
 
     /// <summary>Batches of clips copied from a corpus decoded into memory.</summary>
     public BatchLoader(Corpus corpus, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int capacity = 4)
@@ -26,7 +28,7 @@ public sealed class BatchLoader : IDisposable
 
     /// <summary>Batches of clips from <paramref name="source"/>, filled by <paramref name="workers"/> tasks; <paramref name="capacity"/> batches wait in the queue.</summary>
     public BatchLoader(IClipSource source, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int capacity = 4)
-        : this(batchSize, frames, source.Size, Capacity(capacity, workers), token => PerClip(source, batchSize, frames, flips, cropScaleMin, seed, firstStep, workers, token))
+        : this(batchSize, frames, source.Size, Capacity(capacity, workers), (decoded, token) => PerClip(source, batchSize, frames, flips, cropScaleMin, seed, firstStep, workers, decoded, token))
     {
     }
 
@@ -36,7 +38,7 @@ public sealed class BatchLoader : IDisposable
     /// </summary>
     public BatchLoader(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int capacity = 4)
         : this(batchSize, source.Frames, source.Size, Capacity(Math.Max(capacity, source.ClipsPerSpan), workers),
-            token => new SpanPipeline(source, batchSize, flips, cropScaleMin, seed, workers).BatchesAsync(firstStep, token))
+            (decoded, token) => new SpanPipeline(source, batchSize, flips, cropScaleMin, seed, workers, decoded).BatchesAsync(firstStep, token))
     {
     }
 
@@ -47,7 +49,7 @@ public sealed class BatchLoader : IDisposable
         return capacity;
     }
 
-    private BatchLoader(int batchSize, int frames, int size, int capacity, Func<CancellationToken, IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)>> batches)
+    private BatchLoader(int batchSize, int frames, int size, int capacity, Func<StrongBox<long>, CancellationToken, IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)>> batches)
     {
         BatchSize = batchSize;
         Frames = frames;
@@ -57,7 +59,7 @@ public sealed class BatchLoader : IDisposable
         {
             try
             {
-                await foreach (var item in batches(stop.Token).WithCancellation(stop.Token))
+                await foreach (var item in batches(decoded, stop.Token).WithCancellation(stop.Token))
                     await queue.Writer.WriteAsync(item, stop.Token);
                 queue.Writer.TryComplete();
             }
@@ -76,7 +78,7 @@ public sealed class BatchLoader : IDisposable
 
     // One clip per fill, up to `workers` fills of a batch at once; batch s holds ClipSampler's clips for step s.
     private static async IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)> PerClip(
-        IClipSource source, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int workers,
+        IClipSource source, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int workers, StrongBox<long> decoded,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var counts = source.FrameCounts;
@@ -91,10 +93,14 @@ public sealed class BatchLoader : IDisposable
             {
                 var clip = ClipSampler.Sample(seed, s, slot, counts, frames, flips, cropScaleMin);
                 clips[slot] = await source.FillAsync(clip, frames, batch.AsMemory(slot * clipBytes, clipBytes), token);
+                Interlocked.Increment(ref decoded.Value);
             });
             yield return (batch, clips);
         }
     }
+
+    /// <summary>Clips decoded so far, delivered or not (a benchmark divides the decoders' CPU time by it).</summary>
+    public long ClipsDecoded => Interlocked.Read(ref decoded.Value);
 
     public int BatchSize { get; }
     public int Frames { get; }

@@ -138,13 +138,17 @@ public static class DataBench
         {
             for (int w = 1; w <= maxWorkers; w++)
             {
-                long batches = 0;
+                long batches = 0, decodedClips;
                 double elapsed;
-                double? cpuStart = CpuClock.Now(), cpuEnd;
+                double? cpuStart, cpuEnd;
                 using (var loader = loaderKind == "clips"
                     ? new BatchLoader(clipSource, batch, frames, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w)
                     : new BatchLoader(spanSource, batch, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w))
                 {
+                    // Timed from the first batch on: the steady state, not the wait for the first span block.
+                    loader.Next(ct);
+                    long decodedStart = loader.ClipsDecoded;
+                    cpuStart = CpuClock.Now();
                     var clock = Stopwatch.StartNew();
                     while (clock.Elapsed.TotalSeconds < seconds)
                     {
@@ -152,8 +156,10 @@ public static class DataBench
                         batches++;
                     }
                     elapsed = clock.Elapsed.TotalSeconds;
-                    // Read before Dispose kills the decoders still running: their clips were never delivered.
+                    // Read before Dispose kills the decoders still running: only finished decoders are in
+                    // the CPU time, and only their clips in the count it is divided by.
                     cpuEnd = CpuClock.Now();
+                    decodedClips = loader.ClipsDecoded - decodedStart;
                 }
                 long clips = batches * batch;
                 double fps = clips * frames / elapsed, clipsPerS = clips / elapsed;
@@ -162,7 +168,7 @@ public static class DataBench
                 double decoded = 0;
                 if (loaderKind == "clips")
                 {
-                    for (long i = 0; i < clips; i++)
+                    for (long i = batch; i < batch + clips; i++)
                     {
                         var clip = ClipAt(i);
                         double start = clip.Start / d.Fps;
@@ -172,7 +178,7 @@ public static class DataBench
                 else
                 {
                     // Every span of the blocks the delivered steps belong to, shared by its C clips.
-                    long blocks = (batches + perSpan - 1) / perSpan;
+                    long blocks = batches / perSpan + 1;
                     for (long b = 0; b < blocks; b++)
                         foreach (var span in SpanPlanner.Plan(config.Seed, b, spanSource.FrameCounts, frames, perSpan, batch, d.Hflip, d.CropScaleMin).Spans)
                             decoded += await Decoded(span.Video, span.Start / d.Fps, (span.Start + span.Length) / d.Fps);
@@ -181,7 +187,7 @@ public static class DataBench
                 double decodedPerClip = decoded / clips;
                 double perCore = continuous.FramesPerCpuS / decodedPerClip; // clips per CPU-second of pure decoding
                 double limit = cores * perCore;
-                double? cpuPerClip = cpuEnd - cpuStart is { } cpu ? cpu / (batches * batch) : null;
+                double? cpuPerClip = cpuEnd - cpuStart is { } cpu && decodedClips > 0 ? cpu / decodedClips : null;
                 rows.Add(new LoaderSpeed(w, fps, clipsPerS, fps / ffmpegFps, decodedPerClip / frames, cpuPerClip, limit, clipsPerS / limit,
                     loaderKind, clipsPerS / (Math.Min(w, cores) * perCore), cpuPerClip is { } c ? 1 / perCore / c : null));
             }

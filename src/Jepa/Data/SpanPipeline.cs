@@ -9,7 +9,7 @@ namespace Jepa.Data;
 /// takes one clip from every span, in the planned order. What a step gets is fixed by the plan before
 /// any decoder runs, so worker count and timing never change it.
 /// </summary>
-internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, int workers)
+internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, int workers, StrongBox<long> decoded)
 {
     /// <summary>Batches from <paramref name="firstStep"/> on, forever (until cancelled or no video is usable).</summary>
     public async IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)> BatchesAsync(long firstStep, [EnumeratorCancellation] CancellationToken ct)
@@ -51,7 +51,9 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
             await gate.WaitAsync(ct);
             try
             {
-                return await source.DecodeAsync(spans, ct);
+                var done = await source.DecodeAsync(spans, ct);
+                Interlocked.Add(ref decoded.Value, (long)done.Length * source.ClipsPerSpan);
+                return done;
             }
             finally
             {

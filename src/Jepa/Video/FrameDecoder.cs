@@ -84,10 +84,13 @@ public static class FrameDecoder
     internal static List<string> ManyArguments(IReadOnlyList<(string Path, double StartS, int Frames)> parts, double fps, int size)
     {
         string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
-        var args = new List<string> { "-nostdin", "-loglevel", "error", "-threads", "1" };
+        var args = new List<string> { "-nostdin", "-loglevel", "error" };
         var graph = new System.Text.StringBuilder();
         for (int i = 0; i < parts.Count; i++)
         {
+            // Input options hold for the next -i only: without -threads 1 on each, every decoder after
+            // the first starts its own frame threads (measured: 20 ms instead of 12 ms per input).
+            args.AddRange(["-threads", "1"]);
             if (parts[i].StartS > 0)
                 args.AddRange(["-ss", F(parts[i].StartS)]);
             args.AddRange(["-i", parts[i].Path]);
