@@ -100,7 +100,7 @@ public static class DataBench
         foreach (var (name, list) in new[] { ("raw", videos), ("prepared", prepared) })
         {
             if (list is null) continue;
-            log.Information("bench data: {Corpus} corpus, {Count} videos", name, list.Count);
+            log.Debug("bench data: {Corpus} corpus, {Count} videos", name, list.Count);
             corpora.Add(await CorpusAsync(name, list, config, maxWorkers, seconds, ffmpegFps, log, ct));
         }
         var first = corpora[0];
