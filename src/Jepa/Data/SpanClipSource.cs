@@ -3,8 +3,12 @@ using Jepa.Video;
 
 namespace Jepa.Data;
 
-/// <summary>A decoded span: where it actually came from (another video when the planned one was bad) and its frames, [Length, S, S, 3] uint8.</summary>
-public sealed record DecodedSpan(SpanRef Span, byte[] Rgb);
+/// <summary>
+/// A decoded span: where it actually came from (another video when the planned one was bad) and its
+/// frames, [Length, S, S, 3] uint8 (a slice of the buffer its ffmpeg run filled, shared with the other
+/// spans of that run: no copy).
+/// </summary>
+public sealed record DecodedSpan(SpanRef Span, ReadOnlyMemory<byte> Rgb);
 
 /// <summary>
 /// Spans decoded on demand, one ffmpeg run per span (seek to its start, resample to the training fps,
@@ -70,7 +74,7 @@ public sealed class SpanClipSource
                 int at = 0;
                 for (int i = 0; i < spans.Count; i++)
                 {
-                    result[i] = new DecodedSpan(spans[i], all.Rgb.AsSpan(at * all.FrameBytes, spans[i].Length * all.FrameBytes).ToArray());
+                    result[i] = new DecodedSpan(spans[i], all.Rgb.AsMemory(at * all.FrameBytes, spans[i].Length * all.FrameBytes));
                     at += spans[i].Length;
                 }
                 return result;

@@ -76,7 +76,7 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
             var used = decoded.Span;
             int offset = SpanPlanner.ClipOffset(used.Length, frames, source.ClipsPerSpan, clip);
             // A span shorter than a clip (short_videos: pad) was padded to T frames when decoded.
-            decoded.Rgb.AsSpan(offset * frameBytes, clipBytes).CopyTo(batch.AsSpan(slot * clipBytes, clipBytes));
+            decoded.Rgb.Span.Slice(offset * frameBytes, clipBytes).CopyTo(batch.AsSpan(slot * clipBytes, clipBytes));
             clips[slot] = view with { Video = used.Video, Start = used.Start + offset };
         }
         return (batch, clips);

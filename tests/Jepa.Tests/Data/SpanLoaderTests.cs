@@ -83,7 +83,7 @@ public class SpanLoaderTests
                 int start = spans[i].Start + SpanPlanner.ClipOffset(16, 8, 2, clip);
                 var alone = await FrameDecoder.DecodeAsync(s_videos.Value[spans[i].Video], start / Data.Fps, 8, Data.Fps, Data.Size);
                 Assert.Equal(8, alone.Count);
-                Assert.True(decoded[i].Rgb.AsSpan(clip * 8 * FrameBytes, ClipBytes).SequenceEqual(alone.Rgb), $"span {i} clip {clip} differs");
+                Assert.True(decoded[i].Rgb.Span.Slice(clip * 8 * FrameBytes, ClipBytes).SequenceEqual(alone.Rgb), $"span {i} clip {clip} differs");
             }
         }
     }
@@ -139,7 +139,7 @@ public class SpanLoaderTests
         Assert.Equal(new SpanRef(1, 5, 16), group[0].Span); // same start when it fits the replacement
         Assert.Equal(new SpanRef(1, 2, 16), group[1].Span);
         Assert.Equal(group[0].Span, again.Span);
-        Assert.True(group[0].Rgb.AsSpan().SequenceEqual(again.Rgb));
+        Assert.True(group[0].Rgb.Span.SequenceEqual(again.Rgb.Span));
         var rejected = Assert.Single(bad.All);
         Assert.Equal(TestVideos.Garbage, rejected.Path);
         Assert.StartsWith("cannot decode: ", rejected.Reason);
@@ -175,6 +175,6 @@ public class SpanLoaderTests
         Assert.Equal(padded ? 0 : 1, bad.Count);
         Assert.Equal(decoded.Span.Length * FrameBytes, decoded.Rgb.Length);
         if (padded)
-            Assert.True(decoded.Rgb.AsSpan(7 * FrameBytes, FrameBytes).SequenceEqual(decoded.Rgb.AsSpan(3 * FrameBytes, FrameBytes))); // both repeat the last frame
+            Assert.True(decoded.Rgb.Span.Slice(7 * FrameBytes, FrameBytes).SequenceEqual(decoded.Rgb.Span.Slice(3 * FrameBytes, FrameBytes))); // both repeat the last frame
     }
 }
