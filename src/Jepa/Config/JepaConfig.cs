@@ -53,7 +53,7 @@ public sealed record DataConfig
     /// <summary>A video shorter than one clip: <c>skip</c> it (listed as bad), or <c>pad</c> it by repeating its last frame.</summary>
     public string ShortVideos { get; init; } = "skip";
 
-    /// <summary>Seconds one ffmpeg decode may run before it is presumed hung, killed, and its video set aside.</summary>
+    /// <summary>Seconds one ffmpeg decode (of a clip; a span of clips_per_span clips gets that many times as long) may run before it is presumed hung, killed, and its video set aside.</summary>
     public double DecodeTimeoutS { get; init; } = 60;
 
     /// <summary>

@@ -67,7 +67,7 @@ public sealed class SpanClipSource
         bool together = spans.Count > 1 && spans.All(s => !bad.Contains(paths[s.Video]) && s.Start + s.Length <= frameCounts[s.Video]);
         if (together)
         {
-            var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS * spans.Count);
+            var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS * data.ClipsPerSpan * spans.Count);
             var parts = spans.Select(s => (paths[s.Video], s.Start / data.Fps, s.Length)).ToList();
             if (await FrameDecoder.DecodeManyAsync(parts, data.Fps, data.Size, ct, timeout) is { } all)
             {
@@ -91,7 +91,8 @@ public sealed class SpanClipSource
     /// </summary>
     public async Task<DecodedSpan> DecodeAsync(SpanRef span, CancellationToken ct)
     {
-        var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS);
+        // data.decode_timeout_s bounds the decode of one clip; a span holds clips_per_span of them.
+        var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS * data.ClipsPerSpan);
         int frames = data.Frames;
         for (int k = 0; k < paths.Count; k++)
         {
