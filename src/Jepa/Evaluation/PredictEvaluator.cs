@@ -29,6 +29,9 @@ public static class PredictEvaluator
             persistSum[l] = new double[horizons[l]];
         }
         var embeddings = new List<Tensor>[] { [], [] };
+        // An action-conditioned model is also run with each clip's actions replaced by another clip's.
+        var actions = model.Spec.ActionDim > 0 ? ClipActions.Load(new CorpusClipSource(corpus), model.Spec.ActionDim, "the held-out videos") : null;
+        var shuffledSum = new double[horizons[0]];
         int batches = (clips.Count + batchSize - 1) / batchSize;
 
         using (no_grad())
@@ -39,7 +42,17 @@ public static class PredictEvaluator
                 int b = Math.Min(batchSize, clips.Count - start);
                 var bytes = new byte[b * frames * size * size * 3];
                 for (int i = 0; i < b; i++) BatchLoader.CopyClip(corpus, clips[start + i], frames, bytes, i);
-                var output = model.Forward(ClipTensors.ToInput(bytes, b, frames, size, device));
+                var input = ClipTensors.ToInput(bytes, b, frames, size, device);
+                var clipActions = actions?.For(clips.Skip(start).Take(b).ToList(), frames, device);
+                var output = model.Forward(input, clipActions);
+                if (clipActions is not null)
+                {
+                    // Another clip's actions (the next in the batch; a lone clip gets its own reversed in time).
+                    var shuffled = b > 1 ? clipActions.roll(1, 0) : clipActions.flip(1);
+                    var wrong = model.Forward(input, shuffled).Level1;
+                    for (int k = 1; k <= horizons[0]; k++)
+                        shuffledSum[k - 1] += b * nn.functional.l1_loss(wrong.Predictions[k - 1], wrong.TargetFor(k)).item<float>();
+                }
                 for (int l = 0; l < levels; l++)
                 {
                     var level = output.Levels[l];
@@ -72,6 +85,8 @@ public static class PredictEvaluator
             foreach (var e in embeddings[l]) e.Dispose();
         }
         model.train();
-        return new PredictReport(new PredictSection(predict), new CollapseSection(collapse), clips.Count, step);
+        var actionRows = actions is null ? null : new ActionSection(predict.Where(r => r.Level == 1)
+            .Select(r => new ActionRow(r.Horizon, r.Ratio, shuffledSum[r.Horizon - 1] / clips.Count / r.PersistenceL1)).ToList());
+        return new PredictReport(new PredictSection(predict), new CollapseSection(collapse), clips.Count, step, actionRows);
     }
 }

@@ -50,6 +50,7 @@ public static class ReportHtml
                 ["event", "pairs", "relative_accuracy", "untrained_relative_accuracy", "pixel_relative_accuracy"]));
         html.Append("<h2>Probes</h2>").Append(Table(report["probe"]?["labels"] as JsonArray,
             ["label", "level", "features", "probe", "accuracy", "random_encoder_accuracy", "chance"]));
+        html.Append(PlanHtml.Section(evalDir, report));
         // Marks how many plots the browser decoded, so a headless browser can check the page (tests do).
         html.Append("<script>addEventListener('load',()=>{document.body.dataset.plotsDrawn=[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length})</script>");
         html.Append("</body></html>");
