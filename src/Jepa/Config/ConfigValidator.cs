@@ -57,6 +57,7 @@ public static class ConfigValidator
             $"'data.short_videos' is {ConfigScalars.Show(d.ShortVideos)}; use skip (set short videos aside) or pad (repeat their last frame)");
         check.That(d.Index.Length == 0 || d.Index.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
             $"'data.index' is {ConfigScalars.Show(d.Index)}, which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
+        check.AtLeast(d.ClipsPerSpan, 1, "data.clips_per_span", "it is the number of clips cut from one decoded span of a video (1: one decode per clip)");
         check.Positive(d.DecodeTimeoutS, "data.decode_timeout_s", "it is how long one ffmpeg decode may run before it is killed, in seconds");
     }
 

@@ -54,8 +54,15 @@ public sealed record DataConfig
     /// <summary>A video shorter than one clip: <c>skip</c> it (listed as bad), or <c>pad</c> it by repeating its last frame.</summary>
     public string ShortVideos { get; init; } = "skip";
 
-    /// <summary>Seconds one ffmpeg decode may run before it is presumed hung, killed, and its video set aside.</summary>
+    /// <summary>Seconds one ffmpeg decode (of a clip; a span of clips_per_span clips gets that many times as long) may run before it is presumed hung, killed, and its video set aside.</summary>
     public double DecodeTimeoutS { get; init; } = 60;
+
+    /// <summary>
+    /// Streaming: clips cut from each decoded span of a video (one ffmpeg run per span of
+    /// clips_per_span × frames frames, mixed across videos by a shuffle buffer of one span per batch
+    /// slot); 1 decodes one ffmpeg run per clip.
+    /// </summary>
+    public int ClipsPerSpan { get; init; } = 4;
 
     /// <summary>Index file (from <c>jepa index</c>) kept for <see cref="Train"/> when it is streamed; empty: &lt;run&gt;/index.csv.</summary>
     public string Index { get; init; } = "";

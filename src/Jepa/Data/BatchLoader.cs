@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
@@ -9,13 +10,15 @@ namespace Jepa.Data;
 /// thread only waits when the decoders fall behind. The clips of one batch are filled by up to
 /// <c>workers</c> tasks at once (each streaming clip is one ffmpeg process with one thread). Batch s
 /// holds the clips <see cref="ClipSampler"/> picks for step s, so a run that resumes at step s gets
-/// the same batches.
+/// the same batches. Streaming sources come in two kinds: one ffmpeg run per clip (<see cref="IClipSource"/>),
+/// or one per span of C clips (<see cref="SpanClipSource"/>, batches planned by <see cref="SpanPlanner"/>).
 /// </summary>
 public sealed class BatchLoader : IDisposable
 {
     private readonly Channel<(byte[] Batch, ClipRef[] Clips)> queue;
     private readonly CancellationTokenSource stop = new();
     private readonly Task producer;
+    private readonly StrongBox<long> decoded = new();
 
     /// <summary>Batches of clips copied from a corpus decoded into memory.</summary>
     public BatchLoader(Corpus corpus, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int capacity = 4)
@@ -25,31 +28,39 @@ public sealed class BatchLoader : IDisposable
 
     /// <summary>Batches of clips from <paramref name="source"/>, filled by <paramref name="workers"/> tasks; <paramref name="capacity"/> batches wait in the queue.</summary>
     public BatchLoader(IClipSource source, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int capacity = 4)
+        : this(batchSize, frames, source.Size, Capacity(capacity, workers), (decoded, token) => PerClip(source, batchSize, frames, flips, cropScaleMin, seed, firstStep, workers, decoded, token))
+    {
+    }
+
+    /// <summary>
+    /// Batches cut from spans: <paramref name="workers"/> ffmpeg runs at a time each decode one span of
+    /// C clips (<see cref="SpanPipeline"/>), a block of spans ahead of the batch being assembled.
+    /// </summary>
+    public BatchLoader(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int capacity = 4)
+        : this(batchSize, source.Frames, source.Size, Capacity(Math.Max(capacity, source.ClipsPerSpan), workers),
+            (decoded, token) => new SpanPipeline(source, batchSize, flips, cropScaleMin, seed, workers, decoded).BatchesAsync(firstStep, token))
+    {
+    }
+
+    // Checked before the producer starts: the queue's capacity, once workers is known to be positive.
+    private static int Capacity(int capacity, int workers)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
+        return capacity;
+    }
+
+    private BatchLoader(int batchSize, int frames, int size, int capacity, Func<StrongBox<long>, CancellationToken, IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)>> batches)
+    {
         BatchSize = batchSize;
         Frames = frames;
-        Size = source.Size;
+        Size = size;
         queue = Channel.CreateBounded<(byte[], ClipRef[])>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
-        var counts = source.FrameCounts;
-        int clipBytes = frames * Size * Size * 3;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = stop.Token };
         producer = Task.Run(async () =>
         {
             try
             {
-                for (long step = firstStep; !stop.IsCancellationRequested; step++)
-                {
-                    var batch = new byte[batchSize * clipBytes];
-                    var clips = new ClipRef[batchSize];
-                    long s = step;
-                    await Parallel.ForEachAsync(Enumerable.Range(0, batchSize), parallel, async (slot, token) =>
-                    {
-                        var clip = ClipSampler.Sample(seed, s, slot, counts, frames, flips, cropScaleMin);
-                        clips[slot] = await source.FillAsync(clip, frames, batch.AsMemory(slot * clipBytes, clipBytes), token);
-                    });
-                    await queue.Writer.WriteAsync((batch, clips), stop.Token);
-                }
+                await foreach (var item in batches(decoded, stop.Token).WithCancellation(stop.Token))
+                    await queue.Writer.WriteAsync(item, stop.Token);
                 queue.Writer.TryComplete();
             }
             catch (OperationCanceledException)
@@ -64,6 +75,32 @@ public sealed class BatchLoader : IDisposable
             }
         });
     }
+
+    // One clip per fill, up to `workers` fills of a batch at once; batch s holds ClipSampler's clips for step s.
+    private static async IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)> PerClip(
+        IClipSource source, int batchSize, int frames, bool flips, double cropScaleMin, int seed, long firstStep, int workers, StrongBox<long> decoded,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var counts = source.FrameCounts;
+        int clipBytes = frames * source.Size * source.Size * 3;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct };
+        for (long step = firstStep; !ct.IsCancellationRequested; step++)
+        {
+            var batch = new byte[batchSize * clipBytes];
+            var clips = new ClipRef[batchSize];
+            long s = step;
+            await Parallel.ForEachAsync(Enumerable.Range(0, batchSize), parallel, async (slot, token) =>
+            {
+                var clip = ClipSampler.Sample(seed, s, slot, counts, frames, flips, cropScaleMin);
+                clips[slot] = await source.FillAsync(clip, frames, batch.AsMemory(slot * clipBytes, clipBytes), token);
+                Interlocked.Increment(ref decoded.Value);
+            });
+            yield return (batch, clips);
+        }
+    }
+
+    /// <summary>Clips decoded so far, delivered or not (a benchmark divides the decoders' CPU time by it).</summary>
+    public long ClipsDecoded => Interlocked.Read(ref decoded.Value);
 
     public int BatchSize { get; }
     public int Frames { get; }

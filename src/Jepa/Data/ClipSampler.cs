@@ -27,6 +27,16 @@ public static class ClipSampler
         h = Mix(h);
         int span = Math.Max(1, frameCounts[video] - frames + 1);
         int start = (int)(h % (ulong)span);
+        return WithView(new ClipRef(video, start), h, flips, cropScaleMin);
+    }
+
+    /// <summary>
+    /// <paramref name="clip"/> with a flip and crop box drawn from the hash state <paramref name="h"/>
+    /// (which <see cref="Sample"/> and <see cref="SpanPlanner"/> derive from the seed and step).
+    /// </summary>
+    public static ClipRef WithView(ClipRef clip, ulong h, bool flips, double cropScaleMin)
+    {
+        var (video, start) = (clip.Video, clip.Start);
         h = Mix(h);
         bool flip = flips && (h & 1) == 1;
         if (cropScaleMin >= 1) return new ClipRef(video, start, flip);

@@ -6,20 +6,34 @@ using Serilog;
 namespace Jepa.Data;
 
 /// <summary>
-/// Throughput of the loader with a given number of decode workers, and how close it comes to the
-/// decoder's limit: <paramref name="DecodedPerDelivered"/> is the estimated frames ffmpeg decodes per
-/// frame the loader hands out, <paramref name="CpuSPerClip"/> the CPU-seconds of jepa and its ffmpeg
-/// children per clip (null off Linux), <paramref name="Efficiency"/> clips/s over <paramref name="LimitClipsPerS"/>.
+/// Throughput of one loader (<paramref name="Loader"/>: <c>clips</c>, one ffmpeg run per clip, or
+/// <c>spans</c>, one per span of C clips) with a given number of decode workers, and how close it comes
+/// to the decoder's limit: <paramref name="DecodedPerDelivered"/> is the estimated frames ffmpeg decodes
+/// per frame the loader hands out, <paramref name="CpuSPerClip"/> the CPU-seconds of jepa and its ffmpeg
+/// children per clip (null off Linux), <paramref name="Efficiency"/> clips/s over <paramref name="LimitClipsPerS"/>
+/// (every core decoding), <paramref name="CoreEfficiency"/> the same over min(workers, cores) cores, and
+/// <paramref name="CpuEfficiency"/> the share of the loader's CPU time that is decoding (load-independent).
 /// </summary>
 public sealed record LoaderSpeed(
     int Workers, double FramesPerS, double ClipsPerS, double Ratio,
-    double DecodedPerDelivered, double? CpuSPerClip, double LimitClipsPerS, double Efficiency);
+    double DecodedPerDelivered, double? CpuSPerClip, double LimitClipsPerS, double Efficiency,
+    string Loader = "clips", double CoreEfficiency = double.NaN, double? CpuEfficiency = null);
 
-/// <summary>What <see cref="DataBench"/> measured: raw ffmpeg and the loader on the same clips, and the decoder's limit.</summary>
+/// <summary>One corpus of a bench run (raw sources, or a prepared corpus): its continuous decode rate and its loader rows.</summary>
+public sealed record BenchCorpus(string Name, int Videos, ContinuousDecodeResult Continuous, IReadOnlyList<LoaderSpeed> Rows)
+{
+    /// <summary>The row with the most clips/s.</summary>
+    public LoaderSpeed Best => Rows.MaxBy(l => l.ClipsPerS)!;
+}
+
+/// <summary>
+/// What <see cref="DataBench"/> measured: raw ffmpeg and the per-clip loader on the same clips, and the
+/// decoder's limit (today's figures, for the first corpus), and every corpus with both loaders.
+/// </summary>
 public sealed record DataBenchResult(
     int Videos, int Frames, double Fps, int Size, double Seconds,
     double FfmpegFramesPerS, string FfmpegCommand, IReadOnlyList<LoaderSpeed> Loader,
-    int Cores, ContinuousDecodeResult Continuous)
+    int Cores, ContinuousDecodeResult Continuous, IReadOnlyList<BenchCorpus>? Corpora = null, int BatchSize = 0, int ClipsPerSpan = 0)
 {
     /// <summary>The loader's frames/s with one worker.</summary>
     public double LoaderFramesPerS => Loader[0].FramesPerS;
@@ -29,13 +43,18 @@ public sealed record DataBenchResult(
 
     /// <summary>The row with the most clips/s.</summary>
     public LoaderSpeed Best => Loader.MaxBy(l => l.ClipsPerS)!;
+
+    /// <summary>The last corpus's best span row over the first corpus's best per-clip row, in clips/s (prepared with the new loader against today's streaming from raw sources).</summary>
+    public double? Speedup => Corpora is { Count: > 0 } c && c[^1].Rows.Where(r => r.Loader == "spans").MaxBy(r => r.ClipsPerS) is { } spans
+        ? spans.ClipsPerS / Best.ClipsPerS : null;
 }
 
 /// <summary>
-/// Measures the streaming loader against the bare ffmpeg command doing the same decode and filters
+/// Measures the streaming loaders against the bare ffmpeg command doing the same decode and filters
 /// on the same clips (the sampler's clips for steps 0, 1, …), each for a fixed time, and both against
-/// the physical limit of per-clip decoding: cores × continuous decode fps ÷ frames decoded per clip
-/// (PLATFORM.md, "Video decoding at training scale"). This is the speed goal's yardstick; it lives in
+/// the physical limit: cores × continuous decode fps ÷ frames decoded per clip (PLATFORM.md, "Video
+/// decoding at training scale"). Each corpus given (raw sources, then a prepared one) gets both
+/// loaders, per clip and per span, with 1..N workers. This is the speed goal's yardstick; it lives in
 /// a command, never in a timed test (STYLE.md #12).
 /// </summary>
 public static class DataBench
@@ -43,9 +62,13 @@ public static class DataBench
     /// <summary>At most this much of each video is decoded for the continuous rate: enough to average over GOPs, short enough for 2-minute 1080p files.</summary>
     private const double ContinuousSecondsOfVideo = 20;
 
-    /// <summary>Runs ffmpeg alone, the continuous decoder, then the loader with 1..<paramref name="maxWorkers"/> workers, each for <paramref name="seconds"/>.</summary>
+    /// <summary>
+    /// Runs ffmpeg alone on the first corpus, then for each corpus the continuous decoder and both
+    /// loaders with 1..<paramref name="maxWorkers"/> workers, each for <paramref name="seconds"/>.
+    /// </summary>
     public static async Task<DataBenchResult> RunAsync(
-        IReadOnlyList<(string Path, double DurationS)> videos, JepaConfig config, int maxWorkers, double seconds, ILogger log, CancellationToken ct)
+        IReadOnlyList<(string Path, double DurationS)> videos, JepaConfig config, int maxWorkers, double seconds, ILogger log, CancellationToken ct,
+        IReadOnlyList<(string Path, double DurationS)>? prepared = null)
     {
         var d = config.Data;
         int batch = config.Train.BatchSize, frames = d.Frames;
@@ -73,48 +96,102 @@ public static class DataBench
         }
         double ffmpegFps = rawFrames / clock.Elapsed.TotalSeconds;
 
+        var corpora = new List<BenchCorpus>();
+        foreach (var (name, list) in new[] { ("raw", videos), ("prepared", prepared) })
+        {
+            if (list is null) continue;
+            log.Debug("bench data: {Corpus} corpus, {Count} videos", name, list.Count);
+            corpora.Add(await CorpusAsync(name, list, config, maxWorkers, seconds, ffmpegFps, log, ct));
+        }
+        var first = corpora[0];
+        return new DataBenchResult(videos.Count, frames, d.Fps, d.Size, seconds, ffmpegFps, command,
+            first.Rows.Where(r => r.Loader == "clips").ToList(), Environment.ProcessorCount, first.Continuous, corpora, batch, d.ClipsPerSpan);
+    }
+
+    // The continuous decode of one corpus, then the per-clip loader and the span loader with 1..maxWorkers workers.
+    private static async Task<BenchCorpus> CorpusAsync(
+        string name, IReadOnlyList<(string Path, double DurationS)> videos, JepaConfig config, int maxWorkers, double seconds, double ffmpegFps,
+        ILogger log, CancellationToken ct)
+    {
+        var d = config.Data;
+        int batch = config.Train.BatchSize, frames = d.Frames, cores = Environment.ProcessorCount;
+        var bad = new BadVideoLog(null, log);
+        var clipSource = new StreamingClipSource(videos, d, bad, "--data");
+        var spanSource = new SpanClipSource(videos, d, bad, "--data");
+        int perSpan = spanSource.ClipsPerSpan;
+        ClipRef ClipAt(long i) => ClipSampler.Sample(config.Seed, i / batch, (int)(i % batch), clipSource.FrameCounts, frames, d.Hflip, d.CropScaleMin);
+
         // The decoder alone, from the first frame on, over the videos the clips come from.
-        var used = Enumerable.Range(0, Math.Max(batch, 8)).Select(i => ClipAt(i).Video).Distinct().Select(source.PathOf).ToList();
+        var used = Enumerable.Range(0, Math.Max(batch, 8)).Select(i => ClipAt(i).Video).Distinct().Select(clipSource.PathOf).ToList();
         var continuous = await ContinuousDecode.MeasureAsync(used, seconds, ContinuousSecondsOfVideo, ct);
-        int cores = Environment.ProcessorCount;
 
         var keyframes = new Dictionary<int, KeyframeIndex>();
-        var speeds = new List<LoaderSpeed>();
-        for (int w = 1; w <= maxWorkers; w++)
+        async Task<double> Decoded(int video, double startS, double endS)
         {
-            long batches = 0;
-            double elapsed;
-            double? cpuStart = CpuClock.Now(), cpuEnd;
-            using (var loader = new BatchLoader(source, batch, frames, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w))
-            {
-                clock.Restart();
-                while (clock.Elapsed.TotalSeconds < seconds)
-                {
-                    loader.Next(ct);
-                    batches++;
-                }
-                elapsed = clock.Elapsed.TotalSeconds;
-                // Read before Dispose kills the decoders still running: their clips were never delivered.
-                cpuEnd = CpuClock.Now();
-            }
-            long clips = batches * batch;
-            double fps = clips * frames / elapsed, clipsPerS = clips / elapsed;
-
-            // Keyframes are read after the timing, so ffprobe's work is not charged to the loader.
-            double decoded = 0;
-            for (long i = 0; i < clips; i++)
-            {
-                var clip = ClipAt(i);
-                if (!keyframes.TryGetValue(clip.Video, out var index))
-                    keyframes[clip.Video] = index = await KeyframeIndex.ProbeAsync(source.PathOf(clip.Video), ct);
-                double start = clip.Start / d.Fps;
-                decoded += index.FramesDecoded(start, start + frames / d.Fps);
-            }
-            double decodedPerClip = decoded / clips;
-            double limit = cores * continuous.FramesPerCpuS / decodedPerClip;
-            double? cpuPerClip = cpuEnd - cpuStart is { } cpu ? cpu / clips : null;
-            speeds.Add(new LoaderSpeed(w, fps, clipsPerS, fps / ffmpegFps, decodedPerClip / frames, cpuPerClip, limit, clipsPerS / limit));
+            if (!keyframes.TryGetValue(video, out var index))
+                keyframes[video] = index = await KeyframeIndex.ProbeAsync(clipSource.PathOf(video), ct);
+            return index.FramesDecoded(startS, endS);
         }
-        return new DataBenchResult(videos.Count, frames, d.Fps, d.Size, seconds, ffmpegFps, command, speeds, cores, continuous);
+
+        var rows = new List<LoaderSpeed>();
+        foreach (var loaderKind in new[] { "clips", "spans" })
+        {
+            for (int w = 1; w <= maxWorkers; w++)
+            {
+                long batches = 0, decodedClips;
+                double elapsed;
+                double? cpuStart, cpuEnd;
+                using (var loader = loaderKind == "clips"
+                    ? new BatchLoader(clipSource, batch, frames, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w)
+                    : new BatchLoader(spanSource, batch, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w))
+                {
+                    // Timed from the first batch on: the steady state, not the wait for the first span block.
+                    loader.Next(ct);
+                    long decodedStart = loader.ClipsDecoded;
+                    cpuStart = CpuClock.Now();
+                    var clock = Stopwatch.StartNew();
+                    while (clock.Elapsed.TotalSeconds < seconds)
+                    {
+                        loader.Next(ct);
+                        batches++;
+                    }
+                    elapsed = clock.Elapsed.TotalSeconds;
+                    // Read before Dispose kills the decoders still running: only finished decoders are in
+                    // the CPU time, and only their clips in the count it is divided by.
+                    cpuEnd = CpuClock.Now();
+                    decodedClips = loader.ClipsDecoded - decodedStart;
+                }
+                long clips = batches * batch;
+                double fps = clips * frames / elapsed, clipsPerS = clips / elapsed;
+
+                // Keyframes are read after the timing, so ffprobe's work is not charged to the loader.
+                double decoded = 0;
+                if (loaderKind == "clips")
+                {
+                    for (long i = batch; i < batch + clips; i++)
+                    {
+                        var clip = ClipAt(i);
+                        double start = clip.Start / d.Fps;
+                        decoded += await Decoded(clip.Video, start, start + frames / d.Fps);
+                    }
+                }
+                else
+                {
+                    // Every span of the blocks the delivered steps belong to, shared by its C clips.
+                    long blocks = batches / perSpan + 1;
+                    for (long b = 0; b < blocks; b++)
+                        foreach (var span in SpanPlanner.Plan(config.Seed, b, spanSource.FrameCounts, frames, perSpan, batch, d.Hflip, d.CropScaleMin).Spans)
+                            decoded += await Decoded(span.Video, span.Start / d.Fps, (span.Start + span.Length) / d.Fps);
+                    clips = blocks * perSpan * batch;
+                }
+                double decodedPerClip = decoded / clips;
+                double perCore = continuous.FramesPerCpuS / decodedPerClip; // clips per CPU-second of pure decoding
+                double limit = cores * perCore;
+                double? cpuPerClip = cpuEnd - cpuStart is { } cpu && decodedClips > 0 ? cpu / decodedClips : null;
+                rows.Add(new LoaderSpeed(w, fps, clipsPerS, fps / ffmpegFps, decodedPerClip / frames, cpuPerClip, limit, clipsPerS / limit,
+                    loaderKind, clipsPerS / (Math.Min(w, cores) * perCore), cpuPerClip is { } c ? 1 / perCore / c : null));
+            }
+        }
+        return new BenchCorpus(name, videos.Count, continuous, rows);
     }
 }

@@ -7,14 +7,15 @@ namespace Jepa.Data;
 /// <summary>
 /// The training videos, ready to cut clips from: decoded whole into memory when they fit
 /// <c>data.cache_mb</c> (one ffmpeg run per video), otherwise indexed once and streamed, one ffmpeg
-/// run per clip. Bad videos are set aside in <c>bad_videos.csv</c> either way; the run stops only
+/// run per span of <c>data.clips_per_span</c> clips (or per clip when that is 1). Bad videos are set aside in <c>bad_videos.csv</c> either way; the run stops only
 /// when none is usable.
 /// </summary>
 public sealed class TrainingData
 {
-    private TrainingData(IClipSource source, int workers, BadVideoLog bad, bool streaming)
+    private TrainingData(IClipSource source, int workers, BadVideoLog bad, bool streaming, SpanClipSource? spans = null)
     {
         Source = source;
+        Spans = spans;
         Workers = workers;
         Bad = bad;
         Streaming = streaming;
@@ -22,6 +23,9 @@ public sealed class TrainingData
 
     /// <summary>Where clips come from.</summary>
     public IClipSource Source { get; }
+
+    /// <summary>When streaming with <c>data.clips_per_span</c> above 1: the same videos decoded a span of clips at a time.</summary>
+    public SpanClipSource? Spans { get; }
 
     /// <summary>Decode workers filling batches.</summary>
     public int Workers { get; }
@@ -37,7 +41,9 @@ public sealed class TrainingData
 
     /// <summary>A batch queue starting at <paramref name="firstStep"/> (same batches as a run that got there uninterrupted).</summary>
     public BatchLoader Loader(DataConfig data, int batchSize, int seed, long firstStep) =>
-        new(Source, batchSize, data.Frames, data.Hflip, data.CropScaleMin, seed, firstStep, Streaming ? Workers : 1);
+        Spans is not null
+            ? new(Spans, batchSize, data.Hflip, data.CropScaleMin, seed, firstStep, Workers)
+            : new(Source, batchSize, data.Frames, data.Hflip, data.CropScaleMin, seed, firstStep, Streaming ? Workers : 1);
 
     /// <summary>
     /// Opens <c>data.train</c> (folder, glob, manifest or index). <paramref name="runDir"/> receives
@@ -73,9 +79,10 @@ public sealed class TrainingData
         if (ok.Count == 0)
             throw new UsageException(
                 $"{key}: none of the {rows.Count} videos is usable (see {badCsv}); check the files with jepa index or point {key} at other videos.");
-        log.Information("Streaming {Count} training videos ({Seconds:F0} s of video, more than data.cache_mb = {CacheMb} MiB decoded) with {Workers} decode workers; {Bad} set aside",
-            ok.Count, ok.Sum(v => v.DurationS), data.CacheMb, workers, bad.Count);
-        return new TrainingData(new StreamingClipSource(ok, data, bad, key), workers, bad, streaming: true);
+        log.Information("Streaming {Count} training videos ({Seconds:F0} s of video, more than data.cache_mb = {CacheMb} MiB decoded) with {Workers} decode workers, {Clips} clips per decoded span; {Bad} set aside",
+            ok.Count, ok.Sum(v => v.DurationS), data.CacheMb, workers, data.ClipsPerSpan, bad.Count);
+        var spans = data.ClipsPerSpan > 1 ? new SpanClipSource(ok, data, bad, key) : null;
+        return new TrainingData(new StreamingClipSource(ok, data, bad, key), workers, bad, streaming: true, spans);
     }
 
     // The rows of an index given as data.train that belong to the training split: the usable ones chosen

@@ -60,6 +60,42 @@ public class BenchCliTests
     }
 
     [Fact]
+    public void Bench_puts_raw_sources_and_a_prepared_corpus_side_by_side_with_both_loaders()
+    {
+        var dir = JepaProcess.TempDir("bench-prepared");
+        Directory.CreateDirectory(Path.Combine(dir, "raw"));
+        Directory.CreateDirectory(Path.Combine(dir, "ready"));
+        File.Copy(TestVideos.Testsrc30, Path.Combine(dir, "raw", "clip.mp4"));
+        File.Copy(TestVideos.Testsrc30, Path.Combine(dir, "ready", "clip.mp4"));
+        File.WriteAllText(Path.Combine(dir, "ready", "manifest.csv"), "path\nclip.mp4\n");
+
+        var r = JepaProcess.Run(dir, "bench", "data", "raw", "--prepared", "ready/manifest.csv", "--seconds", "0.2", "--workers", "2",
+            "--set", "data.size=32", "--set", "data.frames=4", "--set", "data.clips_per_span=2", "--set", "train.batch_size=2", "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var top = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(2, top.GetProperty("workers").GetArrayLength()); // today's rows: the per-clip loader on the raw sources
+        Assert.Equal(2, top.GetProperty("clips_per_span").GetInt32());
+        var corpora = top.GetProperty("corpora").EnumerateArray().ToList();
+        Assert.Equal(["raw", "prepared"], corpora.Select(c => c.GetProperty("name").GetString()));
+        foreach (var corpus in corpora)
+        {
+            Assert.True(corpus.GetProperty("continuous_fps").GetDouble() > 0);
+            var rows = corpus.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(["clips/1", "clips/2", "spans/1", "spans/2"], rows.Select(x => $"{x.GetProperty("loader").GetString()}/{x.GetProperty("workers").GetInt32()}"));
+            foreach (var row in rows)
+            {
+                foreach (var key in new[] { "clips_per_s", "efficiency", "cpu_s_per_clip", "decoded_per_delivered", "core_efficiency", "cpu_efficiency" })
+                    Assert.True(row.GetProperty(key).GetDouble() > 0, key);
+            }
+            // A span of 2 clips (1 s) decodes from the only keyframe (t = 0) to at most 2 s once for both: ≤ 60 frames per 8 delivered.
+            Assert.InRange(rows[2].GetProperty("decoded_per_delivered").GetDouble(), 30.0 / 8, 60.0 / 8);
+        }
+        double best(JsonElement c, string loader) => c.GetProperty("rows").EnumerateArray().Where(x => x.GetProperty("loader").GetString() == loader).Max(x => x.GetProperty("clips_per_s").GetDouble());
+        Assert.Equal(best(corpora[1], "spans") / best(corpora[0], "clips"), top.GetProperty("speedup").GetDouble(), 0.05 * top.GetProperty("speedup").GetDouble());
+    }
+
+    [Fact]
     public void Bench_table_shows_the_limit_and_the_continuous_decode_command()
     {
         var dir = JepaProcess.TempDir("bench-table");
