@@ -52,9 +52,9 @@ public sealed class PixelDecoder : nn.Module
         using var _ = no_grad();
         long b = frames.shape[0], s = frames.shape[1], h = frames.shape[3] / p, w = frames.shape[4] / p;
         var x = frames.reshape(b, s, 3, h, p, w, p).permute(0, 1, 3, 5, 2, 4, 6).reshape(b, s, h * w, 3 * p * p);
-        var mean = x.mean([-1], keepdim: true);
-        var variance = x.var([-1], unbiased: false, keepdim: true);
-        return (x - mean) / (variance + 1e-6).sqrt();
+        var centred = x - x.mean([-1], keepdim: true);
+        var variance = centred.pow(2).mean([-1], keepdim: true); // population variance of the patch
+        return centred / (variance + 1e-6).sqrt();
     }
 
     private static LevelOutput Decode(LevelOutput level, Linear head, Tensor targets)
