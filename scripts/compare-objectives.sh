@@ -57,6 +57,7 @@ for name in "${names[@]}"; do
     fi
     echo "== $name: evaluating"
     start=$(date +%s)
+    mkdir -p "$run/eval"
     evalargs=(--checkpoint "$run/checkpoints/latest.ckpt" --task all --out "$run/eval" --overwrite)
     [ -z "$voe" ] || evalargs+=(--voe-data "$voe")
     [ -z "$probe" ] || evalargs+=(--probe-data "$probe")
