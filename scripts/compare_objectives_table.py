@@ -50,6 +50,7 @@ def summarise(out, name):
     for c in report.get("collapse", {}).get("levels", []):
         row[f"rank_level{c['level']}"] = c["effective_rank"]
         row[f"rank_share_level{c['level']}"] = c["effective_rank"] / c["dim"]
+        row[f"std_level{c['level']}"] = c["mean_std"]
         row["dim"] = c["dim"]
     voe = report.get("voe")
     if voe:
@@ -72,8 +73,8 @@ def fmt(x, spec=".3f"):
 
 def markdown(rows, steps, config):
     lines = [f"Config `{config}`, {steps} steps each, same seed, data and schedule.", "",
-             "| objective | ratio L1 | ratio L2 | eff. rank L1 (share of dim) | eff. rank L2 | voe rel. acc. (best level:statistic; untrained) | probe acc. (best linear; random enc.) | clips/s | train s | final loss | non-finite |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| objective | ratio L1 | ratio L2 | eff. rank L1 (share of dim) | eff. rank L2 | std L1 / L2 | voe rel. acc. (best level:statistic; untrained) | probe acc. (best linear; random enc.) | clips/s | train s | final loss | non-finite |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         rank1 = f"{fmt(r.get('rank_level1'), '.1f')} ({fmt(r.get('rank_share_level1'), '.0%')})"
         rank2 = f"{fmt(r.get('rank_level2'), '.1f')} ({fmt(r.get('rank_share_level2'), '.0%')})"
@@ -81,7 +82,7 @@ def markdown(rows, steps, config):
         voe = f"{v['relative_accuracy']:.3f} ({v['level']}:{v['statistic']}; {v['untrained_relative_accuracy']:.3f})" if v else "–"
         p = r.get("probe")
         probe = f"{p['accuracy']:.3f} ({p['label']} L{p['level']} {p['features']}; {p['random_encoder_accuracy']:.3f})" if p else "–"
-        lines.append(f"| {r['objective']} | {fmt(r.get('ratio_level1'))} | {fmt(r.get('ratio_level2'))} | {rank1} | {rank2} | {voe} | {probe} | "
+        lines.append(f"| {r['objective']} | {fmt(r.get('ratio_level1'))} | {fmt(r.get('ratio_level2'))} | {rank1} | {rank2} | {fmt(r.get('std_level1'))} / {fmt(r.get('std_level2'))} | {voe} | {probe} | "
                      f"{fmt(r.get('clips_per_s'), '.1f')} | {fmt(r.get('train_seconds'), 'd')} | {fmt(r.get('final_loss'), '.4g')} | {r['nonfinite_losses'] + r['skipped_steps']} |")
     return "\n".join(lines) + "\n"
 
