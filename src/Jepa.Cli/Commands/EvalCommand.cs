@@ -166,7 +166,7 @@ internal static class EvalCommand
     private static HJepa RandomModel(EvalRun run)
     {
         torch.manual_seed(run.Config.Seed);
-        var model = new HJepa(run.Model.Spec, run.Model.Size, run.Model.Frames);
+        var model = new HJepa(run.Model.Spec, run.Model.Size, run.Model.Frames, run.Model.Objective);
         model.to(run.Device);
         return model;
     }

@@ -151,6 +151,13 @@ public static class ConfigValidator
         check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");
         check.AtLeast(t.Loss.Variance, 0, "train.loss.variance", "0 turns the term off");
         check.AtLeast(t.Loss.Covariance, 0, "train.loss.covariance", "0 turns the term off");
+        check.That(ObjectiveNames.Normalise(t.Objective) is not null,
+            $"'train.objective' is {ConfigScalars.Show(t.Objective)}; use one of {string.Join(", ", ObjectiveNames.All)} (ema is the default: an EMA target with stop-gradient)");
+        check.AtLeast(t.Loss.VicregInvariance, 0, "train.loss.vicreg_invariance", "it weighs the invariance term of train.objective vicreg (VICReg: 25)");
+        check.AtLeast(t.Loss.VicregVariance, 0, "train.loss.vicreg_variance", "it weighs the variance term of train.objective vicreg (VICReg: 25)");
+        check.AtLeast(t.Loss.VicregCovariance, 0, "train.loss.vicreg_covariance", "it weighs the covariance term of train.objective vicreg (VICReg: 1)");
+        check.AtLeast(t.Loss.BarlowLambda, 0, "train.loss.barlow_lambda", "it weighs the off-diagonal terms of train.objective barlow (Barlow Twins: 0.0051)");
+        check.Positive(t.Loss.Temperature, "train.loss.temperature", "it is the softmax temperature of train.objective infonce, such as 0.1");
         check.That(t.Loss.Level1 > 0 || t.Loss.Level2 > 0, "'train.loss.level1' and 'train.loss.level2' are both 0, so nothing is predicted; set at least one above 0");
     }
 

@@ -163,6 +163,16 @@ public sealed record TrainConfig
     /// </summary>
     public string Precision { get; init; } = "auto";
 
+    /// <summary>
+    /// What the model learns from (issue 15): ema (default: EMA target encoder, stop-gradient, optional
+    /// VICReg terms) | vicreg (no EMA; targets from the online encoder; invariance + variance + covariance)
+    /// | barlow (no EMA; Barlow Twins cross-correlation of predictions and targets pushed to identity)
+    /// | infonce (contrastive: each prediction picks its own target among the batch's) | pixel (a linear
+    /// decoder predicts the future frames' normalised pixel patches, MSE) | none (no EMA, no regulariser:
+    /// the collapse the others prevent).
+    /// </summary>
+    public string Objective { get; init; } = "ema";
+
     public LossConfig Loss { get; init; } = new();
 }
 
@@ -177,6 +187,21 @@ public sealed record LossConfig
 
     /// <summary>VICReg covariance penalty on the online embeddings; 0 = off.</summary>
     public double Covariance { get; init; } = 0.0;
+
+    /// <summary>train.objective vicreg: weight of the invariance (MSE of prediction and target); VICReg's 25.</summary>
+    public double VicregInvariance { get; init; } = 25.0;
+
+    /// <summary>train.objective vicreg: weight of the variance hinge (std of each dim ≥ 1); VICReg's 25.</summary>
+    public double VicregVariance { get; init; } = 25.0;
+
+    /// <summary>train.objective vicreg: weight of the covariance penalty; VICReg's 1.</summary>
+    public double VicregCovariance { get; init; } = 1.0;
+
+    /// <summary>train.objective barlow: weight λ of the off-diagonal cross-correlation terms; Barlow Twins' 0.0051.</summary>
+    public double BarlowLambda { get; init; } = 0.0051;
+
+    /// <summary>train.objective infonce: softmax temperature of the cosine similarities; SimCLR's 0.1.</summary>
+    public double Temperature { get; init; } = 0.1;
 }
 
 /// <summary>Evaluation on held-out videos.</summary>

@@ -29,7 +29,7 @@ public static class ReportWriter
     {
         if (overwrite)
         {
-            if (!Directory.Exists(outDir)) return;
+            if (!Directory.Exists(outDir)) return; // nothing to remove; the first section creates it
             foreach (var name in Written)
                 File.Delete(Path.Combine(outDir, name));
             return;

@@ -14,7 +14,10 @@ namespace Jepa.Evaluation;
 /// </summary>
 public static class SurpriseScorer
 {
-    /// <summary>Level-1 and level-2 surprise of every video, from horizon-1 prediction errors (L1 over channels).</summary>
+    /// <summary>
+    /// Level-1 and level-2 surprise of every video, from horizon-1 prediction errors (L1 over channels):
+    /// of embeddings, or for a model of train.objective pixel of its normalised pixel patches.
+    /// </summary>
     /// <returns>[video][level-1] curves, one value per frame of the video; level 1's with its per-token map</returns>
     public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device, int minContext = 1)
     {
@@ -39,7 +42,7 @@ public static class SurpriseScorer
                 var output = model.Forward(ClipTensors.ToInput(bytes, batch.Count, t, size, device));
                 for (int l = 0; l < 2; l++)
                 {
-                    var level = output.Levels[l];
+                    var level = output.SurpriseLevels[l]; // pixel objective: its pixel prediction error
                     var prediction = level.Predictions[0];
                     var target = level.TargetFor(1);
                     var error = (prediction - target).abs().mean([-1]); // [B, S-1, N]

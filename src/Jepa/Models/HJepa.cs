@@ -9,6 +9,10 @@ namespace Jepa.Models;
 /// Hierarchical JEPA: online encoders, their EMA target copy, and one frame-causal predictor per level.
 /// Level 1 predicts frames t+1..t+horizon from frames ≤ t; level 2 predicts the next chunk(s) of
 /// <c>chunk</c> frames from chunks ≤ j, further ahead and more abstractly.
+/// The objective (train.objective) decides where targets come from: the EMA copy under stop-gradient
+/// (ema, the default), or the online encoders themselves, with gradient (every other objective); pixel
+/// adds a <see cref="PixelDecoder"/>. The target copy exists whatever the objective, so every checkpoint
+/// has the same layout apart from the pixel decoder.
 /// </summary>
 public sealed class HJepa : nn.Module
 {
@@ -16,10 +20,13 @@ public sealed class HJepa : nn.Module
     private readonly Encoders target;
     private readonly CausalPredictor predictor1;
     private readonly CausalPredictor predictor2;
+    private readonly PixelDecoder? pixels; // train.objective pixel only; null fields are not registered
     private Flat? ema; // online and target encoder parameters as views of one buffer each (FlattenForEma)
 
-    public HJepa(ModelSpec spec, int size, int frames) : base(nameof(HJepa))
+    /// <param name="objective">a name of <see cref="ObjectiveNames.All"/>; ema unless given</param>
+    public HJepa(ModelSpec spec, int size, int frames, string objective = "ema") : base(nameof(HJepa))
     {
+        Objective = ObjectiveNames.Normalise(objective) ?? throw new ArgumentException($"unknown objective '{objective}'", nameof(objective));
         Spec = spec;
         Size = size;
         Frames = frames;
@@ -29,6 +36,8 @@ public sealed class HJepa : nn.Module
             spec.PredictorDepth, spec.Heads, spec.MlpRatio, spec.Horizon, spec.ActionDim);
         predictor2 = new CausalPredictor(frames / spec.Chunk, Encoders.Level2Tokens(spec, size), spec.Dim, spec.PredictorDim,
             spec.PredictorDepth, spec.Heads, spec.MlpRatio, spec.Level2Horizon);
+        // Built last, so the other weights draw the same random numbers whatever the objective.
+        if (Objective == "pixel") pixels = new PixelDecoder(spec);
         RegisterComponents();
         CopyOnlineToTarget();
         foreach (var p in target.parameters()) p.requires_grad = false;
@@ -38,17 +47,36 @@ public sealed class HJepa : nn.Module
     public int Size { get; }
     public int Frames { get; }
 
+    /// <summary>The objective it was built for (train.objective, lower case).</summary>
+    public string Objective { get; }
+
+    /// <summary>True when targets come from the EMA copy under stop-gradient (ema); else from the online encoders.</summary>
+    public bool EmaTargets => Objective == "ema";
+
     /// <summary>Parameters the optimiser trains: online encoders and predictors, never the EMA target.</summary>
     public IEnumerable<(string Name, Parameter Param)> TrainableParameters() =>
         online.named_parameters().Select(p => ("online." + p.name, p.parameter))
             .Concat(predictor1.named_parameters().Select(p => ("predictor1." + p.name, p.parameter)))
-            .Concat(predictor2.named_parameters().Select(p => ("predictor2." + p.name, p.parameter)));
+            .Concat(predictor2.named_parameters().Select(p => ("predictor2." + p.name, p.parameter)))
+            .Concat(pixels is null ? [] : pixels.named_parameters().Select(p => ("pixels." + p.name, p.parameter)));
 
     /// <param name="frames">normalised clips [B, T, 3, H, W]</param>
     /// <param name="actions">[B, T, A]: action t taken after frame t; required exactly when <c>Spec.ActionDim</c> &gt; 0</param>
     public JepaOutput Forward(Tensor frames, Tensor? actions = null)
     {
+        if (Spec.ActionDim > 0 && actions is null)
+            throw new UsageException($"this checkpoint's predictor is conditioned on actions (model.action_dim {Spec.ActionDim}) and this task has none to give it; evaluate it with --task predict (videos with action files) or --task plan.");
         var (z1, z2) = online.Forward(frames);
+        // With actions the level-1 predictor reads layer-normed embeddings, the space its predictions live
+        // in, so a planner can feed predictions back as context (Rollout).
+        var context1 = Spec.ActionDim > 0 ? LayerNormTarget(z1) : z1;
+        if (!EmaTargets)
+        {
+            // Targets from the online encoders, gradient and all: what keeps them from collapsing is the
+            // objective's loss (VICReg, Barlow, InfoNCE, pixels), or nothing (none).
+            var output = new JepaOutput(Level(z1, context1, LayerNormTarget(z1), predictor1, actions), Level(z2, z2, LayerNormTarget(z2), predictor2, null));
+            return pixels is null ? output : output with { Pixels = pixels.Forward(output, frames) };
+        }
         Tensor t1, t2;
         using (no_grad())
         {
@@ -56,11 +84,6 @@ public sealed class HJepa : nn.Module
             t1 = LayerNormTarget(r1); // [B, T, N1, D]
             t2 = LayerNormTarget(r2); // [B, C, N2, D]
         }
-        // With actions the level-1 predictor reads layer-normed embeddings, the space its predictions live
-        // in, so a planner can feed predictions back as context (Rollout).
-        if (Spec.ActionDim > 0 && actions is null)
-            throw new UsageException($"this checkpoint's predictor is conditioned on actions (model.action_dim {Spec.ActionDim}) and this task has none to give it; evaluate it with --task predict (videos with action files) or --task plan.");
-        var context1 = Spec.ActionDim > 0 ? LayerNormTarget(z1) : z1;
         return new JepaOutput(Level(z1, context1, t1, predictor1, actions), Level(z2, z2, t2, predictor2, null));
     }
 
@@ -87,11 +110,11 @@ public sealed class HJepa : nn.Module
         return stack(states.Skip(1).ToArray(), 1);
     }
 
-    /// <summary>Target encoder only, layer-normed: what the predictions are compared with.</summary>
+    /// <summary>The targets, layer-normed: what the predictions are compared with (the EMA copy's, or for objectives without one the online encoders').</summary>
     public (Tensor Level1, Tensor Level2) EncodeTargets(Tensor frames)
     {
         using var _ = no_grad();
-        var (r1, r2) = target.Forward(frames);
+        var (r1, r2) = EmaTargets ? target.Forward(frames) : online.Forward(frames);
         return (LayerNormTarget(r1), LayerNormTarget(r2));
     }
 

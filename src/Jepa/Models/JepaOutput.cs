@@ -17,8 +17,15 @@ public sealed record LevelOutput(Tensor Online, Tensor Targets, Tensor[] Predict
     public Tensor PersistenceFor(int k) => Targets.narrow(1, 0, Targets.shape[1] - k);
 }
 
-/// <summary>Both levels of the hierarchy for one batch.</summary>
-public sealed record JepaOutput(LevelOutput Level1, LevelOutput Level2)
+/// <summary>
+/// Both levels of the hierarchy for one batch. <c>Pixels</c> (train.objective pixel only): per level, the
+/// decoded pixel patches as <c>Predictions</c> and the normalised pixel patches of each step as
+/// <c>Targets</c> (and <c>Online</c>), [B, S, N, P] with P the values of one token's patch.
+/// </summary>
+public sealed record JepaOutput(LevelOutput Level1, LevelOutput Level2, IReadOnlyList<LevelOutput>? Pixels = null)
 {
     public IReadOnlyList<LevelOutput> Levels => [Level1, Level2];
+
+    /// <summary>What a level's surprise is the prediction error of: pixels for the pixel objective, else embeddings.</summary>
+    public IReadOnlyList<LevelOutput> SurpriseLevels => Pixels ?? Levels;
 }

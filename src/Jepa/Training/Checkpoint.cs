@@ -13,7 +13,7 @@ public sealed record CheckpointHeader(int FormatVersion, long Step, JepaConfig C
 
 /// <summary>
 /// Checkpoint file: magic, format version, resolved config (YAML), step, torch RNG state, model state
-/// (online, target, predictors), optimizer state, then a SHA-256 of everything before it. Clip choice
+/// (online, target, predictors, and the pixel decoder of train.objective pixel), optimizer state, then a SHA-256 of everything before it. Clip choice
 /// is a pure function of (seed, step), so the step is the data sampler's whole position. Written to a
 /// temporary file, flushed to disk and renamed: a crash mid-write never leaves a half file under the
 /// real name, and the hash catches a file damaged afterwards.
@@ -143,13 +143,14 @@ public static class Checkpoint
         }
         Compare("data.size", checkpoint.Data.Size, wanted.Data.Size);
         Compare("data.frames", checkpoint.Data.Frames, wanted.Data.Frames);
+        Compare("train.objective", ObjectiveNames.Of(checkpoint), ObjectiveNames.Of(wanted));
         foreach (var p in typeof(ModelSpec).GetProperties())
             Compare("model." + ConfigNames.Snake(p.Name), p.GetValue(a)!, p.GetValue(b)!);
         return diffs.Count == 0 ? null : string.Join(", ", diffs);
     }
 
     private static HJepa Build(JepaConfig config) =>
-        new(Presets.Resolve(config.Model), config.Data.Size, config.Data.Frames);
+        new(Presets.Resolve(config.Model), config.Data.Size, config.Data.Frames, ObjectiveNames.Of(config));
 
     private static void SkipRng(BinaryReader r)
     {

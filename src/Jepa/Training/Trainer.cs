@@ -3,6 +3,7 @@ using Jepa.Config;
 using Jepa.Data;
 using Jepa.Evaluation;
 using Jepa.Models;
+using Jepa.Models.Objectives;
 using Serilog;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,7 +37,8 @@ public static class Trainer
 
         // Step 1: model and optimiser, restored from a checkpoint when resuming.
         var spec = Presets.Resolve(config.Model);
-        using var model = new HJepa(spec, config.Data.Size, config.Data.Frames);
+        var objective = Objective.Create(t.Objective, t.Loss);
+        using var model = new HJepa(spec, config.Data.Size, config.Data.Frames, objective.Name);
         model.to(device);
         model.FlattenForEma(); // after .to(), before the optimiser: both hold on to the parameter objects
         using var optimizer = Optimizers.Create(model, t.Lr, t.WeightDecay);
@@ -54,8 +56,8 @@ public static class Trainer
         // metrics.jsonl keeps exactly the steps before this one: a resumed run reads as one run.
         CheckpointFiles.TrimMetrics(Path.Combine(runDir, "metrics.jsonl"), step);
         long parameterCount = model.TrainableParameters().Sum(p => p.Param.numel());
-        log.Information("Model {Preset}: {Parameters:N0} trainable parameters, dim {Dim}, {Tokens} tokens per frame",
-            config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size));
+        log.Information("Model {Preset}: {Parameters:N0} trainable parameters, dim {Dim}, {Tokens} tokens per frame, objective {Objective}",
+            config.Model.Preset, parameterCount, spec.Dim, Encoders.Level1Tokens(spec, config.Data.Size), objective.Name);
 
         // Step 2: data. Decoded into memory when it fits data.cache_mb, else indexed and streamed by decode
         // workers; bad videos go to bad_videos.csv. A batch queue fills in the background from this step on.
@@ -98,10 +100,10 @@ public static class Trainer
             }
             var clips = ClipTensors.ToInput(bytes, t.BatchSize, config.Data.Frames, config.Data.Size, device, views); // [B, T, 3, S, S]
 
-            // Step 5: forward both levels, loss against the stop-gradient EMA targets.
+            // Step 5: forward both levels, the objective's loss (ema: against the stop-gradient EMA targets).
             LossTerms loss;
             using (Autocast.Enter(precision.Compute)) // bf16 matmuls when train.precision says so; fp32 loss
-                loss = JepaLoss.Compute(model.Forward(clips, actions?.For(views, config.Data.Frames, device)), t.Loss);
+                loss = objective.Loss(model.Forward(clips, actions?.For(views, config.Data.Frames, device)));
 
             // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).
             optimizer.zero_grad();
@@ -125,8 +127,8 @@ public static class Trainer
             badInARow = 0;
             optimizer.step();
 
-            // Step 7: the EMA target follows the online encoders.
-            model.UpdateTarget(ema);
+            // Step 7: the EMA target follows the online encoders (objectives without one leave it be).
+            if (objective.UsesEma) model.UpdateTarget(ema);
             clipsSinceLog += t.BatchSize;
             step++;
 

@@ -90,6 +90,13 @@ public sealed class ConfigValidatorTests : IClassFixture<TempDir>
     [InlineData("train.loss.variance", "train.loss.variance=-1")]
     [InlineData("train.loss.covariance", "train.loss.covariance=-1")]
     [InlineData("train.loss.level2", "train.loss.level1=0", "train.loss.level2=0")]
+    [InlineData("train.objective", "train.objective=simclr")]
+    [InlineData("train.objective", "train.objective=")]
+    [InlineData("train.loss.vicreg_invariance", "train.loss.vicreg_invariance=-1")]
+    [InlineData("train.loss.vicreg_variance", "train.loss.vicreg_variance=-1")]
+    [InlineData("train.loss.vicreg_covariance", "train.loss.vicreg_covariance=-1")]
+    [InlineData("train.loss.barlow_lambda", "train.loss.barlow_lambda=-0.1")]
+    [InlineData("train.loss.temperature", "train.loss.temperature=0")]
     [InlineData("eval.clips", "eval.clips=0")]
     [InlineData("eval.batch_size", "eval.batch_size=0")]
     [InlineData("log.every", "log.every=0")]
@@ -119,6 +126,9 @@ public sealed class ConfigValidatorTests : IClassFixture<TempDir>
     [InlineData("model.dim=112")]
     [InlineData("model.dim=8", "model.heads=2", "model.predictor_dim=8")]
     [InlineData("model.mlp_ratio=0.011")]
+    [InlineData("train.objective=VICReg")]
+    [InlineData("train.objective=pixel")]
+    [InlineData("train.objective=none")]
     public void Edge_values_that_can_run_are_accepted(params string[] sets)
     {
         ConfigLoader.Load(null, sets);

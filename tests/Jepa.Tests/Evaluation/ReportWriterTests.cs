@@ -53,6 +53,16 @@ public class ReportWriterTests
     }
 
     [Fact]
+    public void Overwrite_into_a_folder_that_does_not_exist_yet_removes_nothing_and_the_report_is_written_there()
+    {
+        var dir = Path.Combine(JepaProcess.TempDir("report-new"), "eval");
+        ReportWriter.Prepare(dir, A, overwrite: true);
+        Assert.False(Directory.Exists(dir));
+        ReportWriter.Merge(Path.Combine(dir, "report.json"), Predict(500), A);
+        Assert.True(File.Exists(Path.Combine(dir, "report.json")));
+    }
+
+    [Fact]
     public void Apostrophes_and_accents_in_paths_stay_readable_in_report_json()
     {
         var path = Path.Combine(JepaProcess.TempDir("report-escape"), "report.json");
