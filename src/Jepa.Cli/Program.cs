@@ -37,6 +37,7 @@ Console.CancelKeyPress += (_, e) =>
 {
     if (stop.IsCancellationRequested) return; // second press: let the runtime end the process
     e.Cancel = true;
+    ProgressBar.Active?.Clear();
     Console.Error.WriteLine("stopping after the current step (Ctrl+C again to stop at once)...");
     stop.Cancel();
 };

@@ -36,7 +36,7 @@ internal sealed class ProgressBar : IDisposable
     private readonly Lock _gate = new();
     private readonly double _startDone;
     private double _done;
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private bool _drawn;
     private bool _closed;
 
@@ -79,8 +79,16 @@ internal sealed class ProgressBar : IDisposable
     /// <paramref name="startDone"/> (work done before this process, left out of the rate); a bar that draws
     /// nothing when <paramref name="mode"/> says no.
     /// </summary>
-    public static ProgressBar Start(ProgressMode mode, string label, double total, string unit, double startDone = 0) =>
-        new(Enabled(mode) ? Console.Error : null, label, total, unit, startDone);
+    public static ProgressBar Start(ProgressMode mode, string label, double total, string unit, double startDone = 0)
+    {
+        var bar = new ProgressBar(Enabled(mode) ? Console.Error : null, label, total, unit, startDone);
+        if (bar.Visible)
+            Active = bar;
+        return bar;
+    }
+
+    /// <summary>The bar on screen now, if any: the log's console sink writes above it.</summary>
+    public static ProgressBar? Active { get; private set; }
 
     /// <summary>True when this bar draws (for callers that print differently when it does not).</summary>
     public bool Visible => _terminal is not null;
@@ -93,7 +101,7 @@ internal sealed class ProgressBar : IDisposable
         lock (_gate)
         {
             _done = Math.Max(_done, done);
-            if (_closed || _clock.Elapsed - _lastDraw < RedrawEvery && _done < _total)
+            if (_closed || _lastDraw is { } last && _clock.Elapsed - last < RedrawEvery && _done < _total)
                 return;
             Draw();
         }
@@ -106,16 +114,25 @@ internal sealed class ProgressBar : IDisposable
     public void WriteLine(string line, TextWriter? writer = null)
     {
         writer ??= Console.Out;
-        if (_terminal is null)
+        Around(() =>
         {
             writer.WriteLine(line);
+            writer.Flush();
+        });
+    }
+
+    /// <summary>Runs <paramref name="write"/> with the bar erased, then draws the bar again below what it wrote.</summary>
+    public void Around(Action write)
+    {
+        if (_terminal is null)
+        {
+            write();
             return;
         }
         lock (_gate)
         {
             Erase();
-            writer.WriteLine(line);
-            writer.Flush();
+            write();
             if (!_closed)
                 Draw();
         }
@@ -144,6 +161,8 @@ internal sealed class ProgressBar : IDisposable
             _terminal.Flush();
             _drawn = false;
             _closed = true;
+            if (Active == this)
+                Active = null;
         }
     }
 
@@ -155,7 +174,9 @@ internal sealed class ProgressBar : IDisposable
             ? $"{Math.Floor(done).ToString("0", CultureInfo.InvariantCulture)}/{total.ToString("0", CultureInfo.InvariantCulture)} {unit}"
             : $"{done.ToString("0.0", CultureInfo.InvariantCulture)}/{total.ToString("0.#", CultureInfo.InvariantCulture)} {unit}";
         string rateText = rate > 0 ? (rate >= 10 ? rate.ToString("0", CultureInfo.InvariantCulture) : rate.ToString("0.00", CultureInfo.InvariantCulture)) + $" {unit}/s" : $"- {unit}/s";
-        string eta = rate > 0 && done < total ? "ETA " + Duration(TimeSpan.FromSeconds((total - done) / rate))
+        // Past 99 hours the estimate says nothing (and a TimeSpan would overflow for a rate near 0).
+        double left = rate > 0 ? (total - done) / rate : double.PositiveInfinity;
+        string eta = done < total && left < 99 * 3600 ? "ETA " + Duration(TimeSpan.FromSeconds(left))
             : done >= total ? "done in " + Duration(elapsed) : "ETA -";
         string tail = $" {count}  {rateText}  {eta}";
         int barWidth = Math.Clamp(width - label.Length - tail.Length - 4, 0, 40);

@@ -19,13 +19,15 @@ internal static class IndexCommand
         var config = new Option<string?>("--config") { Description = "Experiment YAML whose clip length (data.frames / data.fps) and data.short_videos decide 'too short'." };
         var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var workers = new Option<int?>("--workers") { Description = "Probes at once (default: data.workers, or one per core)." };
+        var progress = ProgressBar.Option();
 
         var command = new Command("index", "Probe every video once (in parallel) and write an index: ok, or bad with a reason.")
         {
-            data, output, config, set, workers,
+            data, output, config, set, workers, progress,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
+            var mode = ProgressBar.ParseMode(parse.GetValue(progress));
             var cfg = ConfigLoader.Load(parse.GetValue(config), parse.GetValue(set) ?? []);
             ConfigValidator.Validate(cfg, parse.GetValue(config) ?? "the built-in defaults");
             var d = cfg.Data;
@@ -45,15 +47,23 @@ internal static class IndexCommand
             var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
             var clock = Stopwatch.StartNew();
             int lastShown = 0;
-            var rows = await VideoIndex.BuildAsync(entries, options, previous, done =>
+            IReadOnlyList<IndexRow> rows;
+            using (var bar = ProgressBar.Start(mode, "index", entries.Count, "videos"))
             {
-                // A line every 5% of the way for large corpora; nothing for small ones.
-                if (entries.Count >= 200 && done * 20 / entries.Count > Volatile.Read(ref lastShown))
+                rows = await VideoIndex.BuildAsync(entries, options, previous, done =>
                 {
-                    Volatile.Write(ref lastShown, done * 20 / entries.Count);
-                    Console.Error.WriteLine($"  {done}/{entries.Count} probed");
-                }
-            }, token);
+                    if (bar.Visible)
+                    {
+                        bar.Report(done);
+                    }
+                    // Without a bar (output redirected): a line every 5% of the way for large corpora, unless --progress never.
+                    else if (mode != ProgressMode.Never && entries.Count >= 200 && done * 20 / entries.Count > Volatile.Read(ref lastShown))
+                    {
+                        Volatile.Write(ref lastShown, done * 20 / entries.Count);
+                        Console.Error.WriteLine($"  {done}/{entries.Count} probed");
+                    }
+                }, token);
+            }
             IndexFile.Write(outPath, rows);
             Summarise(rows, previous, outPath, clock.Elapsed, n);
             if (!rows.Any(r => r.IsOk))
