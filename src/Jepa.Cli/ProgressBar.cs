@@ -35,6 +35,7 @@ internal sealed class ProgressBar : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private readonly double _startDone;
+    private readonly int _width;
     private double _done;
     private TimeSpan? _lastDraw;
     private bool _drawn;
@@ -43,6 +44,7 @@ internal sealed class ProgressBar : IDisposable
     private ProgressBar(TextWriter? terminal, string label, double total, string unit, double startDone)
     {
         _terminal = terminal;
+        _width = terminal is null ? 80 : TerminalWidth();
         _label = label;
         _total = total;
         _unit = unit;
@@ -200,22 +202,25 @@ internal sealed class ProgressBar : IDisposable
     private void Draw()
     {
         // One column short of the width: writing the last column makes some terminals wrap.
-        int width = 80;
-        try
-        {
-            if (!Console.IsErrorRedirected && Console.WindowWidth > 20)
-                width = Console.WindowWidth;
-        }
-        catch (IOException)
-        {
-            // No terminal size to read (output redirected under --progress always).
-        }
-        var text = Render(_label, _done, _total, _unit, _startDone, _clock.Elapsed, width - 1);
+        var text = Render(_label, _done, _total, _unit, _startDone, _clock.Elapsed, _width - 1);
         // \r returns to the start of the line, ESC[K erases what an earlier, longer text left.
         _terminal!.Write("\r" + text + "\u001b[K");
         _terminal.Flush();
         _drawn = true;
         _lastDraw = _clock.Elapsed;
+    }
+
+    // Read once: on Linux each read of the size can make .NET send the terminal its set-up sequence again.
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return !Console.IsErrorRedirected && Console.WindowWidth > 20 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80; // no terminal size to read (output redirected under --progress always)
+        }
     }
 
     private void Erase()
