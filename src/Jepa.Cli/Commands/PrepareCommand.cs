@@ -24,8 +24,8 @@ internal static class PrepareCommand
         var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var workers = new Option<int?>("--workers") { Description = "Sources transcoded at once (default: one per core; each ffmpeg gets cores / workers threads)." };
         var shortSide = new Option<int?>("--short-side") { Description = "Short side of the outputs in pixels, even (default: data.size × 8/7 rounded up to even, e.g. 256 for 224)." };
-        var segment = new Option<double>("--segment-seconds") { Description = "Longest output file; longer sources are cut into equal segments at keyframes (default 60).", DefaultValueFactory = _ => 60 };
-        var crf = new Option<int>("--crf") { Description = "libx264 quality, 0-51, lower is better and larger (default 20).", DefaultValueFactory = _ => 20 };
+        var segment = new Option<double>("--segment-seconds") { Description = "Longest output file; longer sources are cut into equal segments at keyframes (raised to four clips when clips are longer).", DefaultValueFactory = _ => 60 };
+        var crf = new Option<int>("--crf") { Description = "libx264 quality, 0-51, lower is better and larger.", DefaultValueFactory = _ => 20 };
         var progress = ProgressBar.Option();
 
         var command = new Command("prepare", "Transcode a corpus once for training: training fps, short side near data.size, a keyframe every clip, no B-frames; resumable.")
