@@ -42,11 +42,15 @@ fi
 
 with_chromium=false
 with_torch=false
+with_slurm=false
+with_pwsh=false
 for arg in "$@"; do
     case "$arg" in
         --with-chromium) with_chromium=true ;;
         --with-torch) with_torch=true ;;
-        *) say "unknown option '$arg'; the options are --with-chromium and --with-torch"; exit 2 ;;
+        --with-slurm) with_slurm=true ;;
+        --with-pwsh) with_pwsh=true ;;
+        *) say "unknown option '$arg'; the options are --with-chromium, --with-torch, --with-slurm and --with-pwsh"; exit 2 ;;
     esac
 done
 
@@ -87,6 +91,24 @@ if $with_torch; then
     fi
 fi
 
+# SLURM only for the tests: one starts its own one-node cluster (slurmctld + slurmd, auth/none, its own
+# ports and temp folder) and submits a sweep to it. Debian's slurm-wlm 22.05 (~6 s to install, nothing
+# is started by the install). scripts/test.sh passes --with-slurm.
+if $with_slurm; then
+    missing=()
+    for p in slurmctld slurmd slurm-client; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if command -v apt-get >/dev/null 2>&1; then
+            say "installing ${missing[*]} for the one-node SLURM test (apt-get)"
+            apt_install --no-install-recommends "${missing[@]}"
+        else
+            say "the SLURM test needs slurmctld, slurmd and the SLURM client commands (slurm-wlm 22.05 or later); install them with your distribution's packages"
+        fi
+    fi
+fi
+
 dotnet_hint() {
     say "$1; install the .NET 10 SDK, for example:"
     say "  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0   (then add ~/.dotnet to PATH)"
@@ -99,4 +121,12 @@ command -v dotnet >/dev/null 2>&1 || dotnet_hint "dotnet is not on PATH"
 best_major=$(dotnet --list-sdks 2>/dev/null | sed -n 's/^\([0-9][0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
 if [ -z "$best_major" ] || [ "$best_major" -lt 10 ]; then
     dotnet_hint "found dotnet, but no SDK of version 10 or later (newest major: ${best_major:-none})"
+fi
+
+# PowerShell 7 only for the tests of the Windows scripts (scripts/*.ps1), which run under pwsh on Linux:
+# the PowerShell dotnet tool 7.6.9 (a later 7.7 may want .NET 11), ~70 MB, no root needed.
+# scripts/test.sh passes --with-pwsh.
+if $with_pwsh && ! command -v pwsh >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/tools/pwsh" ]; then
+    say "installing PowerShell 7.6.9 for the .ps1 script tests (dotnet tool install --global PowerShell)"
+    dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
 fi

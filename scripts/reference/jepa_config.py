@@ -24,7 +24,7 @@ DEFAULTS = {
     "model": {
         "preset": "tiny", "dim": None, "depth": None, "heads": None, "predictor_dim": None, "predictor_depth": None,
         "level2_depth": None, "stem_stride": None, "stem_blur": False, "mlp_ratio": 4.0, "horizon": 2, "chunk": 2,
-        "level2_pool": 2, "level2_horizon": 1,
+        "level2_pool": 2, "level2_horizon": 1, "action_dim": 0,
     },
     "train": {
         "steps": 1000, "batch_size": 16, "lr": 1e-3, "min_lr": 1e-5, "warmup_steps": 40, "weight_decay": 0.04,
@@ -35,6 +35,8 @@ DEFAULTS = {
     },
     "eval": {"clips": 64, "batch_size": 16, "every": 250, "min_rank_share": 0.1},
     "log": {"every": 50},
+    "plan": {"population": 64, "elites": 8, "iterations": 4, "horizon": 6, "replan_every": 2, "max_steps": 30,
+             "success_radius": 0.1, "init_std": 0.8},
 }
 
 # Presets.cs: (dim, depth, heads, predictor_dim, predictor_depth, level2_depth, stem_stride).

@@ -46,4 +46,13 @@ using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
     context.Cancel = true;
     stop.Cancel();
 });
+// Windows: .NET maps Ctrl+Break to SIGQUIT there; it checkpoints and exits 130 as Ctrl+C does. (On Linux
+// SIGQUIT keeps its usual meaning.)
+using var brk = OperatingSystem.IsWindows()
+    ? PosixSignalRegistration.Create(PosixSignal.SIGQUIT, context =>
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    })
+    : null;
 return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);

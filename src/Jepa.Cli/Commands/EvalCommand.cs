@@ -3,6 +3,7 @@ using Jepa.Config;
 using Jepa.Data;
 using Jepa.Evaluation;
 using Jepa.Models;
+using Jepa.Planning;
 using Jepa.Training;
 using Serilog;
 using TorchSharp;
@@ -14,25 +15,33 @@ internal static class EvalCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A .ckpt file from a run's checkpoints/.", Required = true };
-        var task = new Option<string>("--task") { Description = "What to evaluate: predict (held-out videos), voe (a path,group,plausible CSV), probe (labelled videos), all (predict, then voe and probe where --voe-data and --probe-data are given).", DefaultValueFactory = _ => "predict" };
+        var task = new Option<string>("--task") { Description = "What to evaluate: predict (held-out videos), voe (a path,group,plausible CSV), probe (labelled videos), all (predict, then voe and probe where --voe-data and --probe-data are given), plan (model-predictive control in the rooms world; an action-conditioned checkpoint).", DefaultValueFactory = _ => "predict" };
         var data = new Option<string?>("--data") { Description = "predict and all: held-out videos (folder, glob or manifest; default: the run's data.val); voe: the CSV; probe: labelled videos." };
         var voeData = new Option<string?>("--voe-data") { Description = "all only: the voe CSV (path,group,plausible)." };
         var probeData = new Option<string?>("--probe-data") { Description = "all only: labelled videos for the probes." };
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval). A report there of this checkpoint gains the new sections; one of another checkpoint is refused." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots, pictures and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
         var labels = new Option<string?>("--labels") { Description = "probe and all: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
         var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance; report.json's voe.selected gives their figures on the test set." };
         var select = new Option<string?>("--select") { Description = "voe and all: the level and statistic chosen in advance, as LEVEL:STATISTIC, e.g. 1:token_mean_time_max." };
         var minContext = new Option<int>("--min-context") { Description = "voe only: frames a prediction must have seen for its frame to be scored.", DefaultValueFactory = _ => 3 };
+        var episodes = new Option<int>("--episodes") { Description = "plan only: episodes, each with start and goal in different rooms.", DefaultValueFactory = _ => 50 };
+        var seed = new Option<int>("--seed") { Description = "plan only: seed of the episodes and of the search.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("eval", "Evaluate a checkpoint; writes report.json and report.html.")
-            { checkpoint, task, data, voeData, probeData, labels, minContext, selectOn, select, output, overwrite, device };
+            { checkpoint, task, data, voeData, probeData, labels, minContext, selectOn, select, episodes, seed, output, overwrite, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
-            if (t is not ("predict" or "voe" or "probe" or "all"))
-                throw new UsageException($"--task '{t}' is not known; the tasks are: predict, voe, probe, all.");
+            if (t is not ("predict" or "voe" or "probe" or "all" or "plan"))
+                throw new UsageException($"--task '{t}' is not known; the tasks are: predict, voe, probe, all, plan.");
+            if (t != "plan" && (parse.GetResult(episodes) ?? parse.GetResult(seed)) is { Implicit: false } planOnly)
+                throw new UsageException($"{planOnly.Option.Name} is for --task plan.");
+            if (t == "plan" && parse.GetValue(episodes) < 1)
+                throw new UsageException($"--episodes {parse.GetValue(episodes)} must be at least 1.");
+            if (t == "plan" && parse.GetValue(data) is not null)
+                throw new UsageException("--task plan reads no videos: it steps the rooms world itself; leave out --data.");
             string? voeCsv = parse.GetValue(voeData), probeSpec = parse.GetValue(probeData);
             if (t != "all" && (voeCsv ?? probeSpec) is not null)
                 throw new UsageException($"{(voeCsv is not null ? "--voe-data" : "--probe-data")} is for --task all; with --task {t} give the data as --data.");
@@ -71,6 +80,8 @@ internal static class EvalCommand
                     await Voe(run, inputs.Voe, context, choice, selection, parse.GetValue(selectOn));
                 if (inputs.Probe is not null)
                     Probe(run, inputs.Probe);
+                if (t == "plan")
+                    Plan(run, parse.GetValue(episodes), parse.GetValue(seed));
                 var skipped = new[] { (Data: voeCsv, Task: "voe", Option: "--voe-data CSV"), (Data: probeSpec, Task: "probe", Option: "--probe-data LABELLED") }
                     .Where(s => s.Data is null).ToList();
                 if (t == "all" && skipped.Count > 0)
@@ -94,7 +105,7 @@ internal static class EvalCommand
         var config = run.Config;
         var clips = EvalClips.Select(corpus, config.Data.Frames, config.Eval.Clips);
         run.Log.Information("Evaluating step {Step} on {Clips} clips from {Videos} videos in {Spec}", run.Header.Step, clips.Count, corpus.Videos.Count, spec);
-        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device);
+        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device, run.OutDir, config.Data.Fps);
         ReportWriter.Merge(run.ReportPath, report, run.Identity);
         Console.Write(ReportWriter.Table(report));
     }
@@ -112,10 +123,18 @@ internal static class EvalCommand
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
-        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice);
+        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir);
         ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");
+    }
+
+    private static void Plan(EvalRun run, int episodes, int seed)
+    {
+        run.Log.Information("Planning {Episodes} episodes in the rooms world with step {Step} (seed {Seed})", episodes, run.Header.Step, seed);
+        var report = PlanEvaluator.Evaluate(run.Model, run.Config.Plan, episodes, seed, run.Device, run.OutDir, line => run.Log.Information("{Line}", line), run.Token);
+        ReportWriter.Merge(run.ReportPath, report, run.Identity);
+        Console.Write(PlanEvaluator.Table(report.Plan));
     }
 
     private static void Probe(EvalRun run, ProbeSet set)

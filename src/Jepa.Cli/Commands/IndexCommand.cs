@@ -14,16 +14,18 @@ internal static class IndexCommand
 
     public static Command Create()
     {
-        var data = new Argument<string[]>("data") { Description = "Folders, globs, manifests, indexes or video files.", Arity = ArgumentArity.OneOrMore };
+        var data = new Argument<string[]>("data") { Description = "Folders, globs, manifests, indexes or video files.", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string>("--out") { Description = "Index CSV to write (rows of unchanged files are reused from it); a file that is not an index jepa index wrote is never replaced.", Required = true };
         var config = new Option<string?>("--config") { Description = "Experiment YAML whose clip length (data.frames / data.fps) and data.short_videos decide 'too short'." };
         var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var workers = new Option<int?>("--workers") { Description = "Probes at once (default: data.workers, or one per core)." };
+        var shard = new Option<string?>("--shard") { Description = "i/n: probe only videos k (of the sorted list) with k mod n = i, into OUT-i-of-n.csv (e.g. a SLURM array task); join the parts with --merge." };
+        var merge = new Option<bool>("--merge") { Description = "Join the parts OUT-i-of-n.csv that jepa index --shard wrote into OUT (no DATA, nothing probed)." };
         var progress = ProgressBar.Option();
 
         var command = new Command("index", "Probe every video once (in parallel) and write an index: ok, or bad with a reason.")
         {
-            data, output, config, set, workers, progress,
+            data, output, config, set, workers, shard, merge, progress,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
@@ -42,7 +44,25 @@ internal static class IndexCommand
             if (File.Exists(outPath) && !IndexFile.IsWrittenByIndex(outPath))
                 throw new UsageException($"--out {outPath} exists and is not an index written by jepa index; give another file name (jepa index replaces only its own indexes).");
 
-            var entries = Collect(parse.GetValue(data)!);
+            var specs = parse.GetValue(data) ?? [];
+            if (parse.GetValue(merge))
+            {
+                if (specs.Length > 0 || parse.GetValue(shard) is not null)
+                    throw new UsageException("--merge joins the parts already written and takes no DATA or --shard; give only --out.");
+                var merged = IndexFile.Merge(outPath);
+                Console.WriteLine($"Merged {merged.Count} videos ({merged.Count(r => r.IsOk)} ok, {merged.Count(r => !r.IsOk)} bad) into {outPath}");
+                return merged.Any(r => r.IsOk) ? 0 : throw new UsageException($"none of the {merged.Count} videos is usable (reasons in {outPath}); check the files or index others.");
+            }
+            if (specs.Length == 0) throw new UsageException("jepa index needs DATA: folders, globs, manifests, indexes or video files (or --merge).");
+            var part = parse.GetValue(shard) is { } text ? Jepa.Embeddings.Shard.Parse(text) : Jepa.Embeddings.Shard.Whole;
+            var entries = Collect(specs);
+            if (!part.IsWhole)
+            {
+                entries = entries.Where((_, k) => part.Holds(k)).ToList();
+                outPath = IndexFile.PartPath(outPath, part.Index, part.Count);
+                if (File.Exists(outPath) && !IndexFile.IsWrittenByIndex(outPath))
+                    throw new UsageException($"{outPath} exists and is not an index written by jepa index; remove it or give another --out.");
+            }
             var previous = File.Exists(outPath) ? IndexFile.Read(outPath) : null;
             var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
             var clock = Stopwatch.StartNew();
@@ -66,7 +86,8 @@ internal static class IndexCommand
             }
             IndexFile.Write(outPath, rows);
             Summarise(rows, previous, outPath, clock.Elapsed, n);
-            if (!rows.Any(r => r.IsOk))
+            // One shard may hold only bad videos (or none at all); whether the corpus is usable is --merge's to say.
+            if (!rows.Any(r => r.IsOk) && part.IsWhole)
                 throw new UsageException($"none of the {rows.Count} videos is usable (reasons in {outPath}); check the files or index others.");
             return 0;
         }, ct));

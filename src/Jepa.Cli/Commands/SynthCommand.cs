@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Jepa.Config;
-using Jepa.Video;
+using Jepa.Worlds;
 
 namespace Jepa.Cli.Commands;
 
@@ -8,10 +8,10 @@ internal static class SynthCommand
 {
     public static Command Create()
     {
-        var kind = new Option<string>("--kind") { Description = "What to generate: bouncing (labelled speeds), physics (plausible clips of a world with gravity, a floor and a wall) or voe (groups of one plausible and six impossible continuations, with pairs.csv).", DefaultValueFactory = _ => "bouncing" };
+        var kind = new Option<string>("--kind") { Description = "What to generate: bouncing (labelled speeds), physics (plausible clips of a world with gravity, a floor and a wall), voe (groups of one plausible and six impossible continuations, with pairs.csv) or rooms (an agent moved by actions through two rooms joined by a door; <video>.actions.csv beside each video).", DefaultValueFactory = _ => "bouncing" };
         var output = new Option<string>("--out") { Description = "Output folder: train/, val/ and manifest.csv (bouncing, physics), or voe/ and pairs.csv (voe).", Required = true };
-        var train = new Option<int>("--train") { Description = "bouncing and physics: training videos.", DefaultValueFactory = _ => new SynthOptions().TrainCount };
-        var val = new Option<int>("--val") { Description = "bouncing and physics: validation videos.", DefaultValueFactory = _ => new SynthOptions().ValCount };
+        var train = new Option<int>("--train") { Description = "bouncing, physics and rooms: training videos.", DefaultValueFactory = _ => new SynthOptions().TrainCount };
+        var val = new Option<int>("--val") { Description = "bouncing, physics and rooms: validation videos.", DefaultValueFactory = _ => new SynthOptions().ValCount };
         var seconds = new Option<double>("--seconds") { Description = "Length of each video.", DefaultValueFactory = _ => new SynthOptions().Seconds };
         var fps = new Option<double>("--fps") { Description = "Frame rate of the videos.", DefaultValueFactory = _ => new SynthOptions().Fps };
         var size = new Option<int>("--size") { Description = "Side of the square videos in pixels.", DefaultValueFactory = _ => new SynthOptions().Size };
@@ -26,17 +26,18 @@ internal static class SynthCommand
             ["bouncing"] = [train, val, gravity],
             ["physics"] = [train, val],
             ["voe"] = [groups],
+            ["rooms"] = [train, val],
         };
 
-        var command = new Command("synth", "Generate synthetic videos: bouncing objects with speed labels (bouncing), plausible clips of a world with gravity, a floor and a wall (physics), or groups of one plausible and six impossible continuations with pairs.csv (voe).")
+        var command = new Command("synth", "Generate synthetic videos: bouncing objects with speed labels (bouncing), plausible clips of a world with gravity, a floor and a wall (physics), groups of one plausible and six impossible continuations with pairs.csv (voe), or an agent exploring two rooms joined by a door, with an action file beside each video (rooms).")
         {
             kind, output, train, val, seconds, fps, size, seed, gravity, groups, overwrite,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, token =>
         {
             string k = parse.GetValue(kind)!;
-            if (k is not ("bouncing" or "physics" or "voe"))
-                throw new UsageException($"--kind '{k}' is not known; the kinds are: bouncing, physics, voe.");
+            if (k is not ("bouncing" or "physics" or "voe" or "rooms"))
+                throw new UsageException($"--kind '{k}' is not known; the kinds are: bouncing, physics, voe, rooms.");
             var misplaced = kindFlags.Values.SelectMany(f => f).Distinct()
                 .FirstOrDefault(f => !kindFlags[k].Contains(f) && parse.GetResult(f) is { Implicit: false });
             if (misplaced is not null)
@@ -70,9 +71,12 @@ internal static class SynthCommand
                 Console.WriteLine($"Wrote {options.Groups} groups of {1 + SynthPhysicsSet.Violations.Count} clips in {clock.Elapsed.TotalSeconds:F1} s; pairs: {pairs}");
                 return Task.FromResult(0);
             }
-            var result = k == "physics"
-                ? SynthPhysicsSet.GeneratePhysics(outDir, options, token)
-                : SynthBouncing.Generate(outDir, options, token);
+            var result = k switch
+            {
+                "physics" => SynthPhysicsSet.GeneratePhysics(outDir, options, token),
+                "rooms" => RoomsSet.Generate(outDir, options, token),
+                _ => SynthBouncing.Generate(outDir, options, token),
+            };
             Console.WriteLine($"Wrote {result.TrainCount} training and {result.ValCount} validation videos to {result.OutDir} in {result.Elapsed.TotalSeconds:F1} s; manifest: {result.ManifestPath}");
             return Task.FromResult(0);
         }, ct));

@@ -63,9 +63,18 @@ internal static class TrainCommand
             // Relative data paths from the command line start here; the run records them absolute, so
             // resuming or evaluating from another directory reads the same videos.
             cfg = ConfigPaths.Absolute(cfg, Environment.CurrentDirectory);
+            // In a SLURM job, "all cores" (threads or workers 0) means the cores the job was given: with
+            // task/none nothing pins the process, and the node's other cores belong to other jobs.
+            var slurm = SlurmEnvironment.Current();
+            if (slurm?.CpusPerTask is { } cpus)
+            {
+                if (cfg.Train.Threads == 0) cfg = cfg with { Train = cfg.Train with { Threads = cpus } };
+                if (cfg.Data.Workers == 0) cfg = cfg with { Data = cfg.Data with { Workers = cpus } };
+            }
 
             using var held = runLock;
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose), Path.Combine(dir, "train.log"));
+            if (slurm is not null) log.Information("SLURM {Job}", slurm.ToString());
             if (resumeArg == "auto" && from is null) log.Warning("No whole checkpoint in {RunDir}: starting at step 0", dir);
             TrainResult result;
             // Steps on one redrawn line of a terminal (from the step resumed at, which the rate leaves out).

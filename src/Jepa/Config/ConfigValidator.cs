@@ -21,6 +21,17 @@ public static class ConfigValidator
         check.AtLeast(c.Eval.Every, 0, "eval.every", "it is the number of steps between collapse-monitor measurements (0 turns them off)");
         check.That(c.Eval.MinRankShare is >= 0 and <= 1, $"'eval.min_rank_share' is {c.Eval.MinRankShare}; it must be between 0 and 1 (a share of the embedding dim)");
         check.AtLeast(c.Log.Every, 1, "log.every", "it is the number of steps between log lines");
+        var p = c.Plan;
+        check.AtLeast(p.Population, 2, "plan.population", "it is the number of action sequences imagined per CEM iteration");
+        check.AtLeast(p.Elites, 1, "plan.elites", "it is the number of best sequences the CEM refits to");
+        check.That(p.Elites <= p.Population, $"'plan.elites' ({p.Elites}) must not exceed 'plan.population' ({p.Population})");
+        check.AtLeast(p.Iterations, 1, "plan.iterations", "it is the number of CEM iterations per plan");
+        check.AtLeast(p.Horizon, 1, "plan.horizon", "it is the number of actions in an imagined sequence");
+        check.AtLeast(p.ReplanEvery, 1, "plan.replan_every", "it is the number of actions taken before planning again");
+        check.That(p.ReplanEvery <= p.Horizon, $"'plan.replan_every' ({p.ReplanEvery}) must not exceed 'plan.horizon' ({p.Horizon}): a plan has only that many actions");
+        check.AtLeast(p.MaxSteps, 1, "plan.max_steps", "it is the number of actions an episode may take");
+        check.Positive(p.SuccessRadius, "plan.success_radius", "it is the distance to the goal that counts as reached, such as 0.1");
+        check.Positive(p.InitStd, "plan.init_std", "it is the starting spread of the CEM over actions in [-1, 1], such as 0.8");
     }
 
     static void ValidateTop(JepaConfig c, Checker check)
@@ -68,6 +79,10 @@ public static class ConfigValidator
         check.AtLeast(s.Chunk, 1, "model.chunk", "it is the number of frames pooled into one level-2 chunk");
         check.AtLeast(s.Level2Pool, 1, "model.level2_pool", "it is the spatial pooling factor into level 2");
         check.AtLeast(s.Level2Horizon, 1, "model.level2_horizon", "level 2 predicts chunks j+1 .. j+level2_horizon");
+        check.AtLeast(s.ActionDim, 0, "model.action_dim", "it is the number of values per action, 0 for videos without actions");
+        // A mirrored or cropped clip no longer shows what its recorded actions did.
+        check.That(s.ActionDim == 0 || (!c.Data.Hflip && c.Data.CropScaleMin >= 1),
+            $"'model.action_dim' ({s.ActionDim}) trains on recorded actions, which a mirrored or cropped clip no longer matches; set data.hflip: false and data.crop_scale_min: 1");
 
         // The stem is a stack of stride-2 convolutions, so its total stride is a power of two.
         check.That(int.IsPow2(s.StemStride),

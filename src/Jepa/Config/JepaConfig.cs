@@ -18,6 +18,7 @@ public sealed record JepaConfig
     public TrainConfig Train { get; init; } = new();
     public EvalConfig Eval { get; init; } = new();
     public LogConfig Log { get; init; } = new();
+    public PlanConfig Plan { get; init; } = new();
 }
 
 /// <summary>Where the videos are and how clips are cut from them.</summary>
@@ -104,6 +105,12 @@ public sealed record ModelConfig
 
     /// <summary>Level 2 predicts chunks j+1 .. j+level2_horizon from chunks ≤ j.</summary>
     public int Level2Horizon { get; init; } = 1;
+
+    /// <summary>
+    /// Numbers per action the level-1 predictor is conditioned on (2 for the rooms world); 0: videos
+    /// nobody acts in. Actions come from <c>&lt;video&gt;.actions.csv</c> beside each training video.
+    /// </summary>
+    public int ActionDim { get; init; } = 0;
 }
 
 /// <summary>Optimisation, schedules and checkpoints.</summary>
@@ -177,6 +184,38 @@ public sealed record EvalConfig
 
     /// <summary>Warn when a level's effective rank falls below this share of its dim (the design's healthy runs kept 26–61%).</summary>
     public double MinRankShare { get; init; } = 0.1;
+}
+
+/// <summary>
+/// Model-predictive control in embedding space (<c>jepa eval --task plan</c>): the cross-entropy method
+/// searches action sequences whose imagined last embedding lies nearest the goal frame's, the first
+/// <see cref="ReplanEvery"/> actions are taken, and the search starts again from the new frame.
+/// </summary>
+public sealed record PlanConfig
+{
+    /// <summary>Action sequences imagined per CEM iteration.</summary>
+    public int Population { get; init; } = 64;
+
+    /// <summary>Lowest-cost sequences the next iteration's Gaussian is fitted to.</summary>
+    public int Elites { get; init; } = 8;
+
+    /// <summary>CEM iterations per plan.</summary>
+    public int Iterations { get; init; } = 4;
+
+    /// <summary>Actions per imagined sequence (each one predicted frame).</summary>
+    public int Horizon { get; init; } = 6;
+
+    /// <summary>Actions taken from a plan before planning again (receding horizon).</summary>
+    public int ReplanEvery { get; init; } = 2;
+
+    /// <summary>Actions an episode may take before it ends.</summary>
+    public int MaxSteps { get; init; } = 30;
+
+    /// <summary>An episode succeeds when the agent's centre ends within this distance of the goal's (frame sides).</summary>
+    public double SuccessRadius { get; init; } = 0.1;
+
+    /// <summary>Starting standard deviation of the CEM's Gaussian over actions in [-1, 1].</summary>
+    public double InitStd { get; init; } = 0.8;
 }
 
 /// <summary>What is logged, how often.</summary>

@@ -17,4 +17,5 @@ public sealed record ModelSpec(
     int Chunk,
     int Level2Pool,
     int Level2Horizon,
-    bool StemBlur = false);
+    bool StemBlur = false,
+    int ActionDim = 0);

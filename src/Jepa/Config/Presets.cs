@@ -37,7 +37,8 @@ public static class Presets
             Chunk: m.Chunk,
             Level2Pool: m.Level2Pool,
             Level2Horizon: m.Level2Horizon,
-            StemBlur: m.StemBlur);
+            StemBlur: m.StemBlur,
+            ActionDim: m.ActionDim);
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ public sealed class CorpusClipSource(Corpus corpus) : IClipSource
     public IReadOnlyList<int> FrameCounts => frameCounts;
 
     /// <inheritdoc/>
+    public string PathOf(int index) => corpus.Videos[index].Entry.Path;
+
+    /// <inheritdoc/>
     public int Size => corpus.Videos[0].Frames.Size;
 
     /// <inheritdoc/>

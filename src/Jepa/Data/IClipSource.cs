@@ -10,6 +10,9 @@ public interface IClipSource
     /// <summary>Frames of each video at the training fps, in video order; what <see cref="ClipSampler"/> samples from.</summary>
     IReadOnlyList<int> FrameCounts { get; }
 
+    /// <summary>The file of video <paramref name="index"/> (indices as in <see cref="FrameCounts"/>).</summary>
+    string PathOf(int index);
+
     /// <summary>Side in pixels of the square frames.</summary>
     int Size { get; }
 

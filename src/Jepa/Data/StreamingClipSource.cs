@@ -40,7 +40,7 @@ public sealed class StreamingClipSource : IClipSource
     /// <inheritdoc/>
     public int Size => data.Size;
 
-    /// <summary>The path of video <paramref name="index"/>.</summary>
+    /// <inheritdoc/>
     public string PathOf(int index) => paths[index];
 
     /// <inheritdoc/>

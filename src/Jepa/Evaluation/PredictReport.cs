@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Jepa.Evaluation.Pictures;
 
 namespace Jepa.Evaluation;
 
@@ -17,7 +18,23 @@ public sealed record CollapseRow(
     [property: JsonPropertyName("effective_rank")] double EffectiveRank,
     [property: JsonPropertyName("mean_std")] double MeanStd);
 
-public sealed record PredictSection([property: JsonPropertyName("levels")] IReadOnlyList<PredictRow> Levels);
+/// <summary>
+/// Level 1 of an action-conditioned model, per horizon: the ratio to persistence with each clip's own
+/// actions and with another clip's (shuffled across the batch). The model uses its actions when the
+/// first is clearly below the second.
+/// </summary>
+public sealed record ActionRow(
+    [property: JsonPropertyName("horizon")] int Horizon,
+    [property: JsonPropertyName("ratio_true_actions")] double RatioTrue,
+    [property: JsonPropertyName("ratio_shuffled_actions")] double RatioShuffled);
+
+public sealed record ActionSection([property: JsonPropertyName("levels")] IReadOnlyList<ActionRow> Level1);
+
+/// <summary>The predict section: ratio rows, and with the pictures, level-1 retrieval rows and the picture files.</summary>
+public sealed record PredictSection(
+    [property: JsonPropertyName("levels")] IReadOnlyList<PredictRow> Levels,
+    [property: JsonPropertyName("retrieval"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RetrievalRow>? Retrieval = null,
+    [property: JsonPropertyName("pictures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportPicture>? Pictures = null);
 
 public sealed record CollapseSection([property: JsonPropertyName("levels")] IReadOnlyList<CollapseRow> Levels);
 
@@ -26,4 +43,5 @@ public sealed record PredictReport(
     [property: JsonPropertyName("predict")] PredictSection Predict,
     [property: JsonPropertyName("collapse")] CollapseSection Collapse,
     [property: JsonPropertyName("clips")] int Clips,
-    [property: JsonPropertyName("step")] long Step);
+    [property: JsonPropertyName("step")] long Step,
+    [property: JsonPropertyName("predict_actions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ActionSection? Actions = null);

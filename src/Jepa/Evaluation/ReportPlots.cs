@@ -32,4 +32,35 @@ public static class ReportPlots
         else plot.ShowLegend();
         return plot.GetImageBytes(many ? Width + 300 : Width, many ? Height + 80 : Height, ImageFormat.Png);
     }
+
+    /// <summary>
+    /// A bar per (group, category, value), categories in the given order along the x axis (not a
+    /// continuous axis), one colour and legend entry per group, and a dashed line at <paramref name="reference"/>.
+    /// </summary>
+    public static byte[] Bars(string title, string yLabel, IReadOnlyList<(string Group, string Category, double Value)> bars, double? reference = null)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var groups = bars.Select(b => b.Group).Distinct().ToList();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var mine = bars.Select((b, i) => (Bar: b, Position: (double)i)).Where(b => b.Bar.Group == groups[g] && double.IsFinite(b.Bar.Value)).ToArray();
+            if (mine.Length == 0) continue;
+            var added = plot.Add.Bars(mine.Select(b => b.Position).ToArray(), mine.Select(b => b.Bar.Value).ToArray());
+            added.Color = palette.GetColor(g);
+            added.LegendText = groups[g];
+        }
+        if (reference is { } r)
+        {
+            var line = plot.Add.HorizontalLine(r);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Gray;
+        }
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, bars.Count).Select(i => (double)i).ToArray(), bars.Select(b => b.Category).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
 }

@@ -17,7 +17,8 @@ public static class ReportWriter
     public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>What an eval writes into its folder; <c>--overwrite</c> removes these and nothing else.</summary>
-    public static IReadOnlyList<string> Written => ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png")];
+    public static IReadOnlyList<string> Written =>
+        ["report.json", "report.html", "voe_surprise.csv", .. ReportHtml.PlotNames.Select(n => n + ".png"), .. Pictures.PictureFiles.All, .. PlanHtml.Written];
 
     /// <summary>
     /// Before any work: with <paramref name="overwrite"/>, removes <see cref="Written"/> from
@@ -28,6 +29,7 @@ public static class ReportWriter
     {
         if (overwrite)
         {
+            if (!Directory.Exists(outDir)) return;
             foreach (var name in Written)
                 File.Delete(Path.Combine(outDir, name));
             return;
@@ -105,6 +107,13 @@ public static class ReportWriter
         sb.AppendLine("  level  horizon   model_l1  persistence_l1   ratio");
         foreach (var r in report.Predict.Levels)
             sb.AppendLine(c, $"  {r.Level,5}  {r.Horizon,7}  {r.ModelL1,9:F4}  {r.PersistenceL1,14:F4}  {r.Ratio,6:F3}");
+        if (report.Actions is { } actions)
+        {
+            sb.AppendLine("Level 1 with the clips' own actions against another clip's (the model uses its actions when true < shuffled):");
+            sb.AppendLine("  horizon  ratio_true  ratio_shuffled");
+            foreach (var r in actions.Level1)
+                sb.AppendLine(c, $"  {r.Horizon,7}  {r.RatioTrue,10:F3}  {r.RatioShuffled,14:F3}");
+        }
         sb.AppendLine("Collapse monitor (online embeddings):");
         sb.AppendLine("  level    dim  effective_rank  share_of_dim  mean_std");
         foreach (var r in report.Collapse.Levels)

@@ -13,6 +13,19 @@ public sealed record SurpriseCurve(double[] TokenMean, double[] TokenMax, double
     public static readonly IReadOnlyList<string> Statistics =
         ["token_mean_time_max", "token_mean_time_mean", "token_max_time_max", "token_max_time_mean", "pooled_time_max", "pooled_time_mean"];
 
+    /// <summary>
+    /// Per-token surprise of every frame, [frames × tokens] row-major (NaN where unscored), where the
+    /// scorer keeps it (the model's level 1); null otherwise.
+    /// </summary>
+    public float[]? TokenMap { get; init; }
+
+    /// <summary>Tokens per frame of <see cref="TokenMap"/>.</summary>
+    public int Tokens { get; init; }
+
+    /// <summary>Frame <paramref name="frame"/>'s token surprise, or null where the frame was not scored or no map is kept.</summary>
+    public float[]? TokensAt(int frame) =>
+        TokenMap is null || !double.IsFinite(TokenMean[frame]) ? null : TokenMap.AsSpan(frame * Tokens, Tokens).ToArray();
+
     /// <summary>An empty curve of <paramref name="frames"/> frames.</summary>
     public static SurpriseCurve Empty(int frames) =>
         new(Nan(frames), Nan(frames), Nan(frames));

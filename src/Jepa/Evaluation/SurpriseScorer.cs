@@ -15,11 +15,16 @@ namespace Jepa.Evaluation;
 public static class SurpriseScorer
 {
     /// <summary>Level-1 and level-2 surprise of every video, from horizon-1 prediction errors (L1 over channels).</summary>
-    /// <returns>[video][level-1] curves, one value per frame of the video</returns>
+    /// <returns>[video][level-1] curves, one value per frame of the video; level 1's with its per-token map</returns>
     public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device, int minContext = 1)
     {
         int t = model.Frames, size = model.Size, chunk = model.Spec.Chunk;
-        var curves = videos.Select(v => new[] { SurpriseCurve.Empty(v.Count), SurpriseCurve.Empty(v.Count) }).ToArray();
+        int tokens = Encoders.Level1Tokens(model.Spec, size);
+        var curves = videos.Select(v => new[]
+        {
+            SurpriseCurve.Empty(v.Count) with { TokenMap = Enumerable.Repeat(float.NaN, v.Count * tokens).ToArray(), Tokens = tokens },
+            SurpriseCurve.Empty(v.Count),
+        }).ToArray();
         var windows = videos.SelectMany((v, i) => Enumerable.Range(0, v.Count - t + 1).Select(w => (Video: i, Start: w))).ToList();
         model.eval();
         using (no_grad())
@@ -41,7 +46,8 @@ public static class SurpriseScorer
                     var mean = error.mean([-1]).cpu().data<float>().ToArray();          // [B, S-1]
                     var max = error.amax([-1]).cpu().data<float>().ToArray();           // [B, S-1]
                     var pooled = (prediction.mean([-2]) - target.mean([-2])).abs().mean([-1]).cpu().data<float>().ToArray(); // [B, S-1]
-                    int steps = (int)error.shape[1], span = l == 0 ? 1 : chunk;
+                    var perToken = l == 0 ? error.cpu().data<float>().ToArray() : null;                     // [B, S-1, N]
+                    int steps = (int)error.shape[1], span = l == 0 ? 1 : chunk, n = (int)error.shape[2];
                     for (int i = 0; i < batch.Count; i++)
                     {
                         var (video, start) = batch[i];
@@ -53,6 +59,8 @@ public static class SurpriseScorer
                             curves[video][l].TokenMean[frame] = mean[i * steps + s];
                             curves[video][l].TokenMax[frame] = max[i * steps + s];
                             curves[video][l].Pooled[frame] = pooled[i * steps + s];
+                            if (perToken is not null && n == tokens)
+                                Array.Copy(perToken, (i * steps + s) * n, curves[video][l].TokenMap!, frame * n, n);
                         }
                     }
                 }

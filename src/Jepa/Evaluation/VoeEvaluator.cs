@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Jepa.Config;
+using Jepa.Evaluation.Pictures;
 using Jepa.Models;
 using Jepa.Video;
 using static TorchSharp.torch;
@@ -21,8 +22,10 @@ public static class VoeEvaluator
     /// <param name="minContext">frames a prediction must have seen for its frame to be scored (all three surprises)</param>
     /// <param name="surpriseCsv">where to write every clip's surprise per frame, or null</param>
     /// <param name="choice">a level and statistic fixed in advance, reported as <c>selected</c>; null for none</param>
+    /// <param name="picturesDir">where to write the surprise maps (and score where surprise peaks); null for none</param>
     public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
-        double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct, VoeChoice? choice = null)
+        double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct, VoeChoice? choice = null,
+        string? picturesDir = null)
     {
         var videos = new DecodedFrames[clips.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
@@ -78,7 +81,15 @@ public static class VoeEvaluator
             if (groups.IndexOf(clips[i].Group) < PlottedGroups)
                 curves.Add(new VoeCurve(clips[i].Group, Path.GetFileName(clips[i].Path), clips[i].Plausible,
                     Json(trained[i][0].TokenMean), Json(trained[i][1].TokenMean)));
-        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected));
+        List<LocalisationRow>? localisation = null;
+        List<ReportPicture>? pictures = null;
+        if (picturesDir is not null)
+        {
+            var level1 = trained.Select(c => c[0]).ToArray();
+            localisation = SurprisePictures.Localise(clips, videos, level1, grid);
+            pictures = SurprisePictures.Write(picturesDir, clips, videos, level1, grid, fps);
+        }
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures));
     }
 
     /// <summary>The row with the highest relative accuracy (AUROC breaks ties): the choice a selection set makes.</summary>

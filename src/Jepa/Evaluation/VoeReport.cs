@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Jepa.Evaluation.Pictures;
 
 namespace Jepa.Evaluation;
 
@@ -59,7 +60,9 @@ public sealed record VoeSection(
     [property: JsonPropertyName("pairs")] int Pairs,
     [property: JsonPropertyName("curves")] IReadOnlyList<VoeCurve> Curves,
     [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent,
-    [property: JsonPropertyName("selected"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VoeSelected? Selected = null);
+    [property: JsonPropertyName("selected"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VoeSelected? Selected = null,
+    [property: JsonPropertyName("localisation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LocalisationRow>? Localisation = null,
+    [property: JsonPropertyName("pictures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportPicture>? Pictures = null);
 
 /// <summary>The result of eval --task voe: <c>{"voe": …}</c> in report.json.</summary>
 public sealed record VoeReport([property: JsonPropertyName("voe")] VoeSection Voe);

@@ -26,7 +26,7 @@ public sealed class HJepa : nn.Module
         online = new Encoders(spec, size);
         target = new Encoders(spec, size);
         predictor1 = new CausalPredictor(frames, Encoders.Level1Tokens(spec, size), spec.Dim, spec.PredictorDim,
-            spec.PredictorDepth, spec.Heads, spec.MlpRatio, spec.Horizon);
+            spec.PredictorDepth, spec.Heads, spec.MlpRatio, spec.Horizon, spec.ActionDim);
         predictor2 = new CausalPredictor(frames / spec.Chunk, Encoders.Level2Tokens(spec, size), spec.Dim, spec.PredictorDim,
             spec.PredictorDepth, spec.Heads, spec.MlpRatio, spec.Level2Horizon);
         RegisterComponents();
@@ -45,7 +45,8 @@ public sealed class HJepa : nn.Module
             .Concat(predictor2.named_parameters().Select(p => ("predictor2." + p.name, p.parameter)));
 
     /// <param name="frames">normalised clips [B, T, 3, H, W]</param>
-    public JepaOutput Forward(Tensor frames)
+    /// <param name="actions">[B, T, A]: action t taken after frame t; required exactly when <c>Spec.ActionDim</c> &gt; 0</param>
+    public JepaOutput Forward(Tensor frames, Tensor? actions = null)
     {
         var (z1, z2) = online.Forward(frames);
         Tensor t1, t2;
@@ -55,7 +56,35 @@ public sealed class HJepa : nn.Module
             t1 = LayerNormTarget(r1); // [B, T, N1, D]
             t2 = LayerNormTarget(r2); // [B, C, N2, D]
         }
-        return new JepaOutput(Level(z1, t1, predictor1), Level(z2, t2, predictor2));
+        // With actions the level-1 predictor reads layer-normed embeddings, the space its predictions live
+        // in, so a planner can feed predictions back as context (Rollout).
+        if (Spec.ActionDim > 0 && actions is null)
+            throw new UsageException($"this checkpoint's predictor is conditioned on actions (model.action_dim {Spec.ActionDim}) and this task has none to give it; evaluate it with --task predict (videos with action files) or --task plan.");
+        var context1 = Spec.ActionDim > 0 ? LayerNormTarget(z1) : z1;
+        return new JepaOutput(Level(z1, context1, t1, predictor1, actions), Level(z2, z2, t2, predictor2, null));
+    }
+
+    /// <summary>
+    /// Imagines the level-1 embeddings that follow <paramref name="start"/> under each action sequence:
+    /// one predicted step (horizon 1) per action, each fed back as context (the last <c>Frames</c> steps
+    /// are kept). No gradient.
+    /// </summary>
+    /// <param name="start">layer-normed target embedding of the current frame [P, N, D] (<see cref="EncodeTargets"/>)</param>
+    /// <param name="actions">[P, H, A]</param>
+    /// <returns>predicted embeddings after each action [P, H, N, D]</returns>
+    public Tensor Rollout(Tensor start, Tensor actions)
+    {
+        using var _ = no_grad();
+        long h = actions.shape[1];
+        var states = new List<Tensor> { start };
+        for (int i = 0; i < h; i++)
+        {
+            int first = Math.Max(0, states.Count - Frames);
+            var context = stack(states.Skip(first).ToArray(), 1); // [P, t, N, D]
+            var deltas = predictor1.Forward(context, actions.narrow(1, first, h - first));
+            states.Add(states[^1] + deltas[0].select(1, context.shape[1] - 1));
+        }
+        return stack(states.Skip(1).ToArray(), 1);
     }
 
     /// <summary>Target encoder only, layer-normed: what the predictions are compared with.</summary>
@@ -111,10 +140,10 @@ public sealed class HJepa : nn.Module
         foreach (var (t, o) in target.parameters().Zip(online.parameters())) t.copy_(o);
     }
 
-    private static LevelOutput Level(Tensor online, Tensor targets, CausalPredictor predictor)
+    private static LevelOutput Level(Tensor online, Tensor context, Tensor targets, CausalPredictor predictor, Tensor? actions)
     {
         long steps = online.shape[1];
-        var deltas = predictor.Forward(online);
+        var deltas = predictor.Forward(context, actions);
         var predictions = new Tensor[deltas.Length];
         for (int k = 1; k <= deltas.Length; k++)
         {

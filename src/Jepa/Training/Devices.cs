@@ -31,6 +31,9 @@ public static class Devices
     static string UseCpu(string setting) =>
         setting.StartsWith("--", StringComparison.Ordinal) ? $"pass {setting} cpu" : $"set {setting}=cpu (or pass --device cpu)";
 
+    /// <summary>CUDA devices libtorch can use here (0 on a CPU build or without a GPU).</summary>
+    public static int CudaCount() => cuda.is_available() ? cuda.device_count() : 0;
+
     /// <summary>Sets libtorch's intra-op threads once: train.threads, or every core when 0.</summary>
     public static int SetThreads(int requested)
     {

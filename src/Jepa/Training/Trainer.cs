@@ -62,6 +62,8 @@ public static class Trainer
         // workers; bad videos go to bad_videos.csv. A batch queue fills in the background from this step on.
         var data = await TrainingData.OpenAsync(config.Data, runDir, log, ct);
         using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: step);
+        // An action-conditioned predictor reads <video>.actions.csv beside every training video.
+        var actions = spec.ActionDim > 0 ? ClipActions.Load(data.Source, spec.ActionDim, "data.train") : null;
         using var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"));
         // Evaluation block: the collapse monitor's fixed held-out batch (null when eval.every is 0).
         var monitor = await CollapseMonitor.CreateAsync(config, device, log, ct);
@@ -101,7 +103,7 @@ public static class Trainer
             // Step 5: forward both levels, loss against the stop-gradient EMA targets.
             LossTerms loss;
             using (Autocast.Enter(precision.Compute)) // bf16 matmuls when train.precision says so; fp32 loss
-                loss = JepaLoss.Compute(model.Forward(clips), t.Loss);
+                loss = JepaLoss.Compute(model.Forward(clips, actions?.For(views, config.Data.Frames, device)), t.Loss);
 
             // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).
             optimizer.zero_grad();

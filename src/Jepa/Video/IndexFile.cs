@@ -66,6 +66,46 @@ public static class IndexFile
         File.Move(tmp, full, overwrite: true);
     }
 
+    /// <summary>The part shard <paramref name="index"/> of <paramref name="count"/> writes for <paramref name="indexPath"/>: index.csv → index-i-of-n.csv.</summary>
+    public static string PartPath(string indexPath, int index, int count) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(indexPath))!,
+            $"{Path.GetFileNameWithoutExtension(indexPath)}-{index.ToString(CultureInfo.InvariantCulture)}-of-{count.ToString(CultureInfo.InvariantCulture)}.csv");
+
+    /// <summary>
+    /// Joins the parts a sharded <c>jepa index --shard i/n</c> wrote beside <paramref name="indexPath"/> into it,
+    /// rows in path order (as an unsharded index has them). Every part of one n must be there and be an index;
+    /// a missing one is named, with the command that makes it. Returns the rows written.
+    /// </summary>
+    public static List<IndexRow> Merge(string indexPath)
+    {
+        var full = Path.GetFullPath(indexPath);
+        var folder = Path.GetDirectoryName(full)!;
+        var stem = Path.GetFileNameWithoutExtension(full);
+        var counts = Directory.Exists(folder)
+            ? Directory.GetFiles(folder, stem + "-*-of-*.csv")
+                .Select(f => System.Text.RegularExpressions.Regex.Match(Path.GetFileName(f), "^" + System.Text.RegularExpressions.Regex.Escape(stem) + @"-(\d+)-of-(\d+)\.csv$"))
+                .Where(m => m.Success).Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).Distinct().ToList()
+            : [];
+        if (counts.Count == 0)
+            throw new UsageException($"no parts of {full} to merge ({stem}-I-of-N.csv beside it); write them with jepa index … --out {full} --shard I/N.");
+        if (counts.Count > 1)
+            throw new UsageException($"{folder} holds parts of {full} from shardings into {string.Join(" and ", counts.Order())}; remove the parts of the one you do not want, then merge.");
+        int n = counts[0];
+        var missing = Enumerable.Range(0, n).Where(i => !File.Exists(PartPath(full, i, n))).ToList();
+        if (missing.Count > 0)
+            throw new UsageException($"{full} is split into {n} parts but {string.Join(", ", missing.Select(i => $"{i}/{n}"))} {(missing.Count == 1 ? "is" : "are")} missing; run jepa index with --shard {missing[0]}/{n} first.");
+        var rows = new List<IndexRow>();
+        for (int i = 0; i < n; i++)
+        {
+            var part = PartPath(full, i, n);
+            if (!IsWrittenByIndex(part)) throw new UsageException($"{part} is not an index written by jepa index; remove it or write it again with --shard {i}/{n}.");
+            rows.AddRange(Read(part));
+        }
+        var merged = rows.GroupBy(r => r.Path, StringComparer.Ordinal).Select(g => g.First()).OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+        Write(full, merged);
+        return merged;
+    }
+
     /// <summary>Reads every row (ok and bad) with absolute paths; throws <see cref="UsageException"/> on a file that is not an index.</summary>
     public static List<IndexRow> Read(string indexPath)
     {

@@ -41,4 +41,33 @@ public class IndexCliTests
         Assert.Contains("(1 unchanged, reused)", again.Stdout);
         Assert.Contains(",fast,train", File.ReadAllText(Path.Combine(dir, "index.csv")));
     }
+
+    [Fact]
+    public void Sharded_indexes_merge_into_the_index_one_run_writes()
+    {
+        var dir = JepaProcess.TempDir("index-shard");
+        var videos = Directory.CreateDirectory(Path.Combine(dir, "videos")).FullName;
+        foreach (var name in new[] { "a.mp4", "b.mp4", "c.mp4" }) File.Copy(TestVideos.Testsrc30, Path.Combine(videos, name));
+        File.WriteAllText(Path.Combine(videos, "d.mp4"), "not a video");
+
+        var whole = JepaProcess.Run(dir, "index", "videos", "--out", "whole.csv", "--workers", "1");
+        Assert.True(whole.ExitCode == 0, whole.Stderr);
+        AssertOneSentence(JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv"), "no parts of");
+        var first = JepaProcess.Run(dir, "index", "videos", "--out", "index.csv", "--shard", "0/2", "--workers", "1");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.False(File.Exists(Path.Combine(dir, "index.csv")));
+        // Videos 0 and 2 of the sorted list: a.mp4 and c.mp4.
+        var part = File.ReadAllLines(Path.Combine(dir, "index-0-of-2.csv"));
+        Assert.Equal(3, part.Length);
+        Assert.StartsWith("videos/a.mp4,ok", part[1]);
+        Assert.StartsWith("videos/c.mp4,ok", part[2]);
+        AssertOneSentence(JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv"), "1/2 is missing; run jepa index with --shard 1/2");
+
+        var second = JepaProcess.Run(dir, "index", "videos", "--out", "index.csv", "--shard", "1/2", "--workers", "1");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var merge = JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv");
+        Assert.True(merge.ExitCode == 0, merge.Stderr);
+        Assert.Contains("Merged 4 videos (3 ok, 1 bad)", merge.Stdout);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "whole.csv")), File.ReadAllText(Path.Combine(dir, "index.csv")));
+    }
 }

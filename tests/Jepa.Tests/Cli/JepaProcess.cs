@@ -13,8 +13,17 @@ internal static class JepaProcess
         return Wait(process, args);
     }
 
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
+        return Wait(process, args);
+    }
+
     /// <summary>Starts jepa without waiting, for tests that signal or kill it.</summary>
-    public static Process Start(string workingDirectory, params string[] args)
+    public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    /// <summary>Starts jepa with extra environment variables (SLURM_CONF, say).</summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -24,6 +33,7 @@ internal static class JepaProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         return Process.Start(start)!;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Jepa.Tests.Cli;
 using Jepa.Tests.TestSupport;
-using Jepa.Video;
+using Jepa.Worlds;
 
 namespace Jepa.Tests.Evaluation;
 

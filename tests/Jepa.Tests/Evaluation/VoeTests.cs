@@ -3,6 +3,7 @@ using Jepa.Evaluation;
 using Jepa.Models;
 using Jepa.Tests.Models;
 using Jepa.Video;
+using Jepa.Worlds;
 using static TorchSharp.torch;
 
 namespace Jepa.Tests.Evaluation;

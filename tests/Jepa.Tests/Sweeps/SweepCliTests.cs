@@ -89,7 +89,7 @@ public class SweepCliTests
     }
 
     [Fact]
-    public void Dry_run_writes_nothing_and_slurm_and_parallel_runs_are_refused_as_not_built()
+    public void Dry_run_writes_nothing_and_prints_the_sbatch_script_with_on_slurm()
     {
         var dir = JepaProcess.TempDir("sweep-dry");
         var dry = JepaProcess.Run(dir, Sweep("--dry-run"));
@@ -98,16 +98,66 @@ public class SweepCliTests
         Assert.Contains("4 runs", dry.Stdout);
         Assert.False(Directory.Exists(Path.Combine(dir, "sw")));
 
-        var slurm = JepaProcess.Run(dir, Sweep("--on", "slurm"));
-        Assert.Equal(2, slurm.ExitCode);
-        Assert.Contains("--on slurm is not built yet", slurm.Stderr);
-        var parallel = JepaProcess.Run(dir, Sweep("--parallel", "2"));
-        Assert.Equal(2, parallel.ExitCode);
-        Assert.Contains("not built yet", parallel.Stderr);
+        var slurm = JepaProcess.Run(dir, Sweep("--on", "slurm", "--dry-run", "--parallel", "2", "--partition", "gpu", "--account", "lab",
+            "--time", "4:00:00", "--cpus", "8", "--signal-before", "300", "--sbatch-arg=--mem=32G"));
+        Assert.True(slurm.ExitCode == 0, slurm.Stderr);
+        foreach (var line in new[]
+                 {
+                     "#SBATCH --array=0-3%2", "#SBATCH --gres=gpu:1", "#SBATCH --cpus-per-task=8", "#SBATCH --partition=gpu", "#SBATCH --account=lab",
+                     "#SBATCH --time=4:00:00", "#SBATCH --requeue", "#SBATCH --signal=B:TERM@300", "#SBATCH --open-mode=append", "#SBATCH --mem=32G",
+                 })
+            Assert.Contains(line, slurm.Stdout);
+        Assert.Matches(@"(?m)^exec .*jepa\.dll sweep task \S*/sw$", slurm.Stdout);
+        Assert.False(Directory.Exists(Path.Combine(dir, "sw")));
+
+        var localOnly = JepaProcess.Run(dir, Sweep("--partition", "gpu"));
+        Assert.Equal(2, localOnly.ExitCode);
+        Assert.Contains("--partition is for --on slurm", localOnly.Stderr);
+        var nowhere = JepaProcess.Run(dir, Sweep("--on", "cloud"));
+        Assert.Equal(2, nowhere.ExitCode);
+        Assert.Contains("give local or slurm", nowhere.Stderr);
+        var noTask = JepaProcess.Run(dir, "sweep", "task", dir);
+        Assert.Equal(2, noTask.ExitCode);
         Assert.False(Directory.Exists(Path.Combine(dir, "sw")));
 
         var badGrid = JepaProcess.Run(dir, Sweep("--grid", "train.nope=1,2"));
         Assert.Equal(2, badGrid.ExitCode);
         Assert.Contains("train.nope", badGrid.Stderr);
+    }
+
+    [Fact]
+    public void Parallel_runs_train_at_the_same_time_with_the_cores_split_between_them()
+    {
+        var dir = JepaProcess.TempDir("sweep-parallel");
+        string[] args =
+        [
+            "sweep", "--out", "sw", "--parallel", "2", "--no-eval",
+            "--set", $"data.train={TestVideos.BouncingDir}/train", "--set", $"data.val={TestVideos.BouncingDir}/val",
+            "--set", "train.steps=12", "--set", "train.checkpoint_every=12",
+            "--set", "data.size=32", "--set", "data.frames=4", "--set", "model.dim=32", "--set", "model.heads=2",
+            "--set", "model.predictor_dim=32", "--set", "model.depth=1", "--set", "model.predictor_depth=1",
+            "--set", "train.batch_size=4", "--set", "train.warmup_steps=1", "--set", "log.every=1", "--set", "eval.every=0",
+            "--grid", "train.lr=0.001,0.002",
+        ];
+        var sweep = JepaProcess.Run(dir, args);
+        Assert.True(sweep.ExitCode == 0, $"exit {sweep.ExitCode}\n{sweep.Stdout}\n{sweep.Stderr}");
+        // Several children write at once: each line carries its run's name.
+        Assert.Contains("[train.lr-0.001] ", sweep.Stdout);
+        Assert.Contains("[train.lr-0.002] ", sweep.Stdout);
+
+        var threads = Math.Max(1, Environment.ProcessorCount / 2);
+        var spans = new List<(DateTime Start, DateTime End)>();
+        foreach (var name in new[] { "train.lr-0.001", "train.lr-0.002" })
+        {
+            var log = File.ReadAllLines(Path.Combine(dir, "sw", "runs", name, "train.log"));
+            Assert.Contains(log, l => l.Contains($" {threads} torch threads", StringComparison.Ordinal));
+            Assert.Contains(log, l => l.Contains("Done: 12 steps", StringComparison.Ordinal));
+            static DateTime At(string line) => DateTime.ParseExact(line[..23], "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+            spans.Add((At(log[0]), At(log[^1])));
+        }
+        // Both trained at the same time: each started before the other ended.
+        Assert.True(spans[0].Start < spans[1].End && spans[1].Start < spans[0].End, $"runs did not overlap: {spans[0]} and {spans[1]}");
+        var results = File.ReadAllLines(Path.Combine(dir, "sw", "results.csv"));
+        Assert.Equal(3, results.Length);
     }
 }

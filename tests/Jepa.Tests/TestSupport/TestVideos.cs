@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Jepa.Video;
+using Jepa.Worlds;
 
 namespace Jepa.Tests.TestSupport;
 

@@ -1,6 +1,7 @@
 using Jepa.Config;
 using Jepa.Tests.TestSupport;
 using Jepa.Video;
+using Jepa.Worlds;
 
 namespace Jepa.Tests.Video;
 

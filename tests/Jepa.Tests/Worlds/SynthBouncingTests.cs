@@ -1,7 +1,8 @@
 using Jepa.Tests.TestSupport;
 using Jepa.Video;
+using Jepa.Worlds;
 
-namespace Jepa.Tests.Video;
+namespace Jepa.Tests.Worlds;
 
 public class SynthBouncingTests
 {

@@ -1,4 +1,4 @@
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>What happens to the object of a physics clip from the event frame on.</summary>
 public enum PhysicsEvent

@@ -1,4 +1,4 @@
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>
 /// Draws a <see cref="SynthVideoSpec"/> into RGB bytes: a static textured background, then the

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Jepa.Config;
 
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>
 /// What <c>jepa synth</c> may do to its output folder. Videos left from an earlier, larger set would
@@ -46,6 +46,6 @@ public static partial class SynthOutput
     // Names SynthBouncing and SynthPhysicsSet give their files (SynthEncoder writes <name>.part first).
     private static bool Written(string relative) => WrittenName().IsMatch(relative);
 
-    [GeneratedRegex(@"^((train|val)/(bouncing|physics)_\d{4,}\.mp4(\.part)?|voe/g\d{4,}_[a-z]+\.mp4(\.part)?|manifest\.csv|pairs\.csv)$")]
+    [GeneratedRegex(@"^((train|val)/(bouncing|physics|rooms)_\d{4,}\.mp4(\.part)?|(train|val)/rooms_\d{4,}\.actions\.csv|voe/g\d{4,}_[a-z]+\.mp4(\.part)?|manifest\.csv|pairs\.csv)$")]
     private static partial Regex WrittenName();
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using CsvHelper;
 using Jepa.Config;
 
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>
 /// The physics world as data sets: <c>physics</c> (plausible clips only, to train on, with speed and

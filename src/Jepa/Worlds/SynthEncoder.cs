@@ -1,6 +1,7 @@
 using System.Globalization;
+using Jepa.Video;
 
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>Encodes raw RGB frames to an H.264 mp4 by piping them into one ffmpeg process.</summary>
 internal static class SynthEncoder

@@ -1,4 +1,4 @@
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>Shapes of synthetic objects.</summary>
 public enum SynthShape

@@ -3,7 +3,7 @@ using System.Globalization;
 using CsvHelper;
 using Jepa.Config;
 
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>
 /// Labelled synthetic videos of bouncing objects, for the quick start and for tests: each video has

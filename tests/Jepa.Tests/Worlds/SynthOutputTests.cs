@@ -1,8 +1,8 @@
 using Jepa.Config;
 using Jepa.Tests.Cli;
-using Jepa.Video;
+using Jepa.Worlds;
 
-namespace Jepa.Tests.Video;
+namespace Jepa.Tests.Worlds;
 
 public class SynthOutputTests
 {

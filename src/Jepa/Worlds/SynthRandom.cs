@@ -1,4 +1,4 @@
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>
 /// SplitMix64: a tiny generator whose output is fixed by its algorithm, unlike System.Random whose

@@ -1,4 +1,4 @@
-namespace Jepa.Video;
+namespace Jepa.Worlds;
 
 /// <summary>What <see cref="SynthBouncing.Generate"/> renders: how many videos, how long, how large.</summary>
 public sealed record SynthOptions

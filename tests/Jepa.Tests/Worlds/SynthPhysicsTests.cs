@@ -1,6 +1,7 @@
 using Jepa.Video;
+using Jepa.Worlds;
 
-namespace Jepa.Tests.Video;
+namespace Jepa.Tests.Worlds;
 
 public class SynthPhysicsTests
 {

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Jepa.Evaluation;
+
+/// <summary>
+/// The planning part of report.html (from report.json's <c>plan</c> section and the episode videos
+/// <c>jepa eval --task plan</c> leaves beside it), and the names of the files that task writes.
+/// </summary>
+public static class PlanHtml
+{
+    /// <summary>Episodes animated in the report.</summary>
+    public const int Animated = 4;
+
+    /// <summary>Files eval --task plan writes into the eval folder (--overwrite removes them).</summary>
+    public static IReadOnlyList<string> Written => ["plan_episodes.csv", .. Enumerable.Range(0, Animated).Select(Animation)];
+
+    /// <summary>The video of episode <paramref name="i"/>.</summary>
+    public static string Animation(int i) => $"plan_episode_{i}.mp4";
+
+    /// <summary>The section's body, or null when the report has no plan results; videos are embedded as data URIs.</summary>
+    public static string? Section(string evalDir, JsonObject report)
+    {
+        if (report["plan"] is not JsonObject plan)
+            return null;
+        var c = CultureInfo.InvariantCulture;
+        var html = new StringBuilder();
+        html.Append(c, $"<p>{plan["episodes"]} episodes (seed {plan["seed"]}), start and goal in different rooms; success = within {plan["success_radius"]} of the goal within {plan["max_steps"]} actions. Planning time {Num(plan["seconds_per_step"]):F3} s per step.</p>");
+        html.Append("<table><tr><th>policy</th><th>success</th><th>mean final distance</th></tr>");
+        foreach (var (name, prefix) in new[] { ("model (CEM in embedding space)", ""), ("random actions", "random_"), ("straight line", "straight_") })
+            html.Append(c, $"<tr><td>{name}</td><td>{Num(plan[prefix + "success_rate"]):P0}</td><td>{Num(plan[prefix + "mean_final_distance"]):F3}</td></tr>");
+        html.Append("</table>");
+        if (plan["animations"] is JsonArray names)
+        {
+            html.Append("<p>Episodes (the green ring is the goal):</p>");
+            foreach (var n in names.Select(x => x?.GetValue<string>()).OfType<string>())
+            {
+                var file = Path.Combine(evalDir, n);
+                if (!File.Exists(file)) continue;
+                html.Append(c, $"<video class=\"plan-episode\" title=\"{WebUtility.HtmlEncode(n)}\" width=\"192\" height=\"192\" style=\"image-rendering:pixelated;margin:4px\" autoplay loop muted playsinline src=\"data:video/mp4;base64,{Convert.ToBase64String(File.ReadAllBytes(file))}\"></video>");
+            }
+        }
+        return html.ToString();
+    }
+
+    private static double Num(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Jepa.Config;
+using Jepa.Evaluation;
+using Jepa.Models;
+using Jepa.Planning;
+using Jepa.Tests.Cli;
+using Jepa.Tests.Models;
+using Jepa.Tests.TestSupport;
+using Jepa.Training;
+using Jepa.Worlds;
+using static TorchSharp.torch;
+
+namespace Jepa.Tests.Planning;
+
+public class PlanningTests
+{
+    // The tests' tiny model with a one-step predictor conditioned on 2-D actions, heads made non-zero
+    // (at initialisation they predict no change at all, whatever the actions).
+    private static HJepa ActionModel(int horizon = 1)
+    {
+        manual_seed(5);
+        var model = new HJepa(HJepaTests.Tiny() with { Horizon = horizon, ActionDim = 2 }, size: 32, frames: 4);
+        using var _ = no_grad();
+        foreach (var (name, p) in model.TrainableParameters().Where(p => p.Name.Contains("heads")))
+            p.normal_(0, 0.05);
+        return model;
+    }
+
+    [Fact]
+    public void Changing_the_actions_changes_the_prediction_but_not_the_predictions_made_before_them()
+    {
+        using var model = ActionModel();
+        manual_seed(2);
+        var frames = randn([1, 4, 3, 32, 32]);
+        var actions = rand([1, 4, 2]) * 2 - 1;
+        var changed = actions.clone();
+        changed[0, 2] = -actions[0, 2]; // the action after frame 2
+
+        var a = model.Forward(frames, actions).Level1.Predictions[0];  // [1, 3, N, D]: frames 1..3
+        var b = model.Forward(frames, changed).Level1.Predictions[0];
+
+        Assert.True(a.narrow(1, 2, 1).sub(b.narrow(1, 2, 1)).abs().max().item<float>() > 1e-4, "the prediction of frame 3 ignores the action that leads to it");
+        Assert.True(a.narrow(1, 0, 2).sub(b.narrow(1, 0, 2)).abs().max().item<float>() < 1e-6, "predictions of frames 1 and 2 saw a later action");
+    }
+
+    [Fact]
+    public void A_model_without_actions_has_no_action_weights_and_one_with_them_refuses_to_run_without()
+    {
+        using var plain = new HJepa(HJepaTests.Tiny(), size: 32, frames: 4);
+        using var acting = ActionModel();
+
+        Assert.DoesNotContain(plain.state_dict().Keys, k => k.Contains("action", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(acting.state_dict().Keys, k => k.Contains("actionProj"));
+        Assert.Throws<UsageException>(() => acting.Forward(randn([1, 4, 3, 32, 32])));
+    }
+
+    [Fact]
+    public void Rollout_chains_one_step_predictions_and_its_first_step_is_the_models_prediction()
+    {
+        using var model = ActionModel();
+        manual_seed(3);
+        var frames = randn([1, 2, 3, 32, 32]);
+        var actions = rand([1, 5, 2]) * 2 - 1;
+        var start = model.EncodeTargets(frames).Level1.select(1, 0); // [1, N, D]
+
+        var imagined = model.Rollout(start, actions);
+
+        Assert.Equal(new long[] { 1, 5, 16, 32 }, imagined.shape);
+        Assert.Equal(0, imagined.isfinite().logical_not().sum().item<long>());
+        Assert.True(imagined[0, 0].sub(imagined[0, 4]).abs().max().item<float>() > 1e-5, "five actions imagined no change");
+    }
+
+    [Fact]
+    public void Cem_finds_the_minimum_of_a_known_quadratic()
+    {
+        var target = tensor(new float[] { 0.6f, -0.3f, -0.8f, 0.1f, 0.25f, 0.9f }).reshape(3, 2);
+        var generator = new Generator(42, CPU);
+
+        var (plan, best) = Cem.Optimize(p => (p - target.unsqueeze(0)).pow(2).sum([1, 2]), zeros(3, 2), 0.8,
+            population: 64, elites: 8, iterations: 12, generator);
+
+        Assert.True((plan - target).abs().max().item<float>() < 0.08, $"CEM ended {(plan - target).abs().max().item<float>()} from the target");
+        Assert.True(best < 0.05, $"best cost {best}");
+    }
+
+    [Fact]
+    public void Plan_episodes_start_and_end_in_different_rooms_and_the_straight_line_fails_when_the_door_is_off_it()
+    {
+        var episodes = PlanEpisodes.Make(seed: 4, count: 40);
+        var plan = new PlanConfig();
+
+        Assert.All(episodes, e => Assert.NotEqual(RoomsWorld.RoomOf(e.Start.X), RoomsWorld.RoomOf(e.Goal.X)));
+        // Where the line meets the wall: clear of the door by a disc, the wall stops the straight policy.
+        static double Miss(PlanEpisode e)
+        {
+            double t = (RoomsWorld.WallX - e.Start.X) / (e.Goal.X - e.Start.X);
+            return Math.Abs(e.Start.Y + t * (e.Goal.Y - e.Start.Y) - RoomsWorld.DoorY);
+        }
+        var blocked = episodes.Where(e => Miss(e) > RoomsWorld.DoorHalf + RoomsWorld.AgentRadius).ToList();
+        Assert.NotEmpty(blocked);
+        Assert.All(blocked, e => Assert.False(RoomsPlanner.RunStraight(e, plan).Success));
+        Assert.All(episodes.Where(PlanEvaluator.DoorOnLine), e => Assert.True(RoomsPlanner.RunStraight(e, plan).Success));
+    }
+
+    [Fact]
+    public void A_tiny_plan_eval_runs_every_policy_and_writes_its_report_csv_and_animations()
+    {
+        using var model = ActionModel();
+        var dir = JepaProcess.TempDir("plan-eval");
+        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = 4 };
+
+        var report = PlanEvaluator.Evaluate(model, plan, episodes: 3, seed: 1, CPU, dir, null, CancellationToken.None).Plan;
+
+        Assert.Equal(3, report.Episodes);
+        Assert.InRange(report.SuccessRate, 0, 1);
+        Assert.InRange(report.MeanSteps, 1, 4);
+        Assert.True(report.SecondsPerStep > 0);
+        Assert.True(report.MeanFinalDistance > 0);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "plan_episodes.csv")).Length);
+        Assert.Equal(3, report.Animations.Count);
+        Assert.All(report.Animations, a => Assert.True(new FileInfo(Path.Combine(dir, a)).Length > 0));
+        var html = File.ReadAllText(ReportHtml.Write(WriteReport(dir, report)));
+        Assert.Contains(">Planning</h2>", html);
+        Assert.Equal(3, html.Split("class=\"plan-episode\"").Length - 1);
+    }
+
+    [Fact]
+    public void Eval_plan_on_a_checkpoint_without_actions_is_one_sentence_and_exit_2()
+    {
+        var dir = JepaProcess.TempDir("plan-noactions");
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
+
+        var r = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "plan", "--episodes", "1", "--out", Path.Combine(dir, "eval"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("model.action_dim", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    private static string WriteReport(string dir, PlanSection section)
+    {
+        File.WriteAllText(Path.Combine(dir, "report.json"), JsonSerializer.Serialize(new PlanReport(section), ReportWriter.Options));
+        return dir;
+    }
+}
