@@ -2,16 +2,30 @@
 # Kills a training run with SIGKILL at random moments, resumes it with --resume auto each time, and
 # checks that the final loss trajectory equals an uninterrupted run's (|Δ| ≤ 1e-5 at every logged step)
 # and that no run ever met a damaged checkpoint. Needs a Release build and python3.
-#   bash scripts/resume-check.sh [KILLS=10] [STEPS=600]
+#   bash scripts/resume-check.sh [KILLS=10] [STEPS=600] [--prepared]
+# --prepared: first `jepa prepare` the generated videos and train from the prepared corpus's
+# manifest.csv, streamed (data.cache_mb=0), as a corpus too large for memory is read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kills=${1:-10}
-steps=${2:-600}
+prepared=0
+positional=()
+for a in "$@"; do
+    if [ "$a" = "--prepared" ]; then prepared=1; else positional+=("$a"); fi
+done
+kills=${positional[0]:-10}
+steps=${positional[1]:-600}
 work=$(mktemp -d /tmp/jepa-resume-check.XXXXXX)
 bin=$(bash scripts/jepa.sh --print-path) # the binary itself, so that kill -9 hits the trainer
 
 "$bin" synth --kind bouncing --out "$work/data" --train 12 --val 2 --seconds 2 --size 64 > /dev/null
-args=(--set "data.train=$work/data/train" --set "train.steps=$steps" --set train.warmup_steps=10
+train="$work/data/train"
+extra=()
+if [ "$prepared" = 1 ]; then
+    "$bin" prepare "$work/data" --out "$work/prepared" --set data.size=32 --set data.frames=4 --progress never
+    train="$work/prepared/manifest.csv"
+    extra=(--set data.cache_mb=0)
+fi
+args=(--set "data.train=$train" "${extra[@]}" --set "train.steps=$steps" --set train.warmup_steps=10
       --set data.size=32 --set data.frames=4 --set model.dim=32 --set model.heads=2 --set model.predictor_dim=32
       --set model.depth=1 --set model.predictor_depth=1 --set train.batch_size=4 --set log.every=1
       --set train.checkpoint_every=7 --set train.threads=1 --set eval.every=0)

@@ -14,6 +14,7 @@ root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
+root.Subcommands.Add(PrepareCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
@@ -36,6 +37,7 @@ Console.CancelKeyPress += (_, e) =>
 {
     if (stop.IsCancellationRequested) return; // second press: let the runtime end the process
     e.Cancel = true;
+    ProgressBar.Active?.Clear();
     Console.Error.WriteLine("stopping after the current step (Ctrl+C again to stop at once)...");
     stop.Cancel();
 };

@@ -21,13 +21,15 @@ internal static class IndexCommand
         var workers = new Option<int?>("--workers") { Description = "Probes at once (default: data.workers, or one per core)." };
         var shard = new Option<string?>("--shard") { Description = "i/n: probe only videos k (of the sorted list) with k mod n = i, into OUT-i-of-n.csv (e.g. a SLURM array task); join the parts with --merge." };
         var merge = new Option<bool>("--merge") { Description = "Join the parts OUT-i-of-n.csv that jepa index --shard wrote into OUT (no DATA, nothing probed)." };
+        var progress = ProgressBar.Option();
 
         var command = new Command("index", "Probe every video once (in parallel) and write an index: ok, or bad with a reason.")
         {
-            data, output, config, set, workers, shard, merge,
+            data, output, config, set, workers, shard, merge, progress,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
+            var mode = ProgressBar.ParseMode(parse.GetValue(progress));
             var cfg = ConfigLoader.Load(parse.GetValue(config), parse.GetValue(set) ?? []);
             ConfigValidator.Validate(cfg, parse.GetValue(config) ?? "the built-in defaults");
             var d = cfg.Data;
@@ -65,15 +67,23 @@ internal static class IndexCommand
             var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
             var clock = Stopwatch.StartNew();
             int lastShown = 0;
-            var rows = await VideoIndex.BuildAsync(entries, options, previous, done =>
+            IReadOnlyList<IndexRow> rows;
+            using (var bar = ProgressBar.Start(mode, "index", entries.Count, "videos"))
             {
-                // A line every 5% of the way for large corpora; nothing for small ones.
-                if (entries.Count >= 200 && done * 20 / entries.Count > Volatile.Read(ref lastShown))
+                rows = await VideoIndex.BuildAsync(entries, options, previous, done =>
                 {
-                    Volatile.Write(ref lastShown, done * 20 / entries.Count);
-                    Console.Error.WriteLine($"  {done}/{entries.Count} probed");
-                }
-            }, token);
+                    if (bar.Visible)
+                    {
+                        bar.Report(done);
+                    }
+                    // Without a bar (output redirected): a line every 5% of the way for large corpora, unless --progress never.
+                    else if (mode != ProgressMode.Never && entries.Count >= 200 && done * 20 / entries.Count > Volatile.Read(ref lastShown))
+                    {
+                        Volatile.Write(ref lastShown, done * 20 / entries.Count);
+                        Console.Error.WriteLine($"  {done}/{entries.Count} probed");
+                    }
+                }, token);
+            }
             IndexFile.Write(outPath, rows);
             Summarise(rows, previous, outPath, clock.Elapsed, n);
             // One shard may hold only bad videos (or none at all); whether the corpus is usable is --merge's to say.

@@ -16,9 +16,12 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run already in the run directory." };
         var resume = new Option<string?>("--resume") { Description = "auto: continue the run in the run directory from its newest whole checkpoint, with its own config (or start it when there is none); or a .ckpt file." };
 
-        var command = new Command("train", "Train a hierarchical JEPA.") { config, set, runDir, device, overwrite, resume };
+        var progressOption = ProgressBar.Option();
+
+        var command = new Command("train", "Train a hierarchical JEPA.") { config, set, runDir, device, overwrite, resume, progressOption };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
+            var mode = ProgressBar.ParseMode(parse.GetValue(progressOption));
             var sets = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(device) is { } d) sets.Add("train.device=" + d);
             string? configPath = parse.GetValue(config);
@@ -74,15 +77,22 @@ internal static class TrainCommand
             if (slurm is not null) log.Information("SLURM {Job}", slurm.ToString());
             if (resumeArg == "auto" && from is null) log.Warning("No whole checkpoint in {RunDir}: starting at step 0", dir);
             TrainResult result;
+            // Steps on one redrawn line of a terminal (from the step resumed at, which the rate leaves out).
+            ProgressBar? bar = null;
+            void Progress(long step) => (bar ??= ProgressBar.Start(mode, "train", cfg.Train.Steps, "steps", step)).Report(step);
             try
             {
-                result = await Trainer.RunAsync(cfg, dir, from, log, token);
+                result = await Trainer.RunAsync(cfg, dir, from, log, token, Progress);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Batch users read train.log, not the terminal: the reason the run ended goes there too.
                 log.Fatal("The run stopped: {Reason}", e.Message);
                 throw;
+            }
+            finally
+            {
+                bar?.Dispose();
             }
             if (result.Interrupted) return 130;
             if (result.AlreadyComplete)

@@ -20,9 +20,10 @@ public static class Trainer
     /// <summary>
     /// Trains into <paramref name="runDir"/> (config.yaml, checkpoints/, metrics.jsonl), from scratch or
     /// from <paramref name="resumeFrom"/>. On cancellation it finishes the step in flight, writes
-    /// latest.ckpt and returns Interrupted.
+    /// latest.ckpt and returns Interrupted. <paramref name="progress"/> gets the number of steps done,
+    /// before the first step and after every step (a progress bar).
     /// </summary>
-    public static async Task<TrainResult> RunAsync(JepaConfig config, string runDir, string? resumeFrom, ILogger log, CancellationToken ct)
+    public static async Task<TrainResult> RunAsync(JepaConfig config, string runDir, string? resumeFrom, ILogger log, CancellationToken ct, Action<long>? progress = null)
     {
         // Step 0: the machine, the seed, the run directory.
         config = Presets.WithResolvedModel(config);
@@ -79,6 +80,7 @@ public static class Trainer
         while (step < t.Steps && !ct.IsCancellationRequested)
         {
             using var scope = NewDisposeScope();
+            progress?.Invoke(step);
 
             // Step 3: schedules for this step.
             double lr = Schedules.LearningRate(t, step);
@@ -169,6 +171,7 @@ public static class Trainer
                 (lastGood, savedStep) = (written, step);
         }
 
+        progress?.Invoke(step);
         bool interrupted = step < t.Steps;
         if (interrupted && savedStep != step && SaveCheckpoint(config, runDir, step, model, optimizer, log) is { } final)
             (lastGood, savedStep) = (final, step);

@@ -62,6 +62,17 @@ internal sealed class GlobPattern
             recursive: rest.Length > 1 || rest.Contains("**"));
     }
 
+    /// <summary>True when the file at <paramref name="path"/> would match (it need not exist).</summary>
+    public bool Matches(string path)
+    {
+        var relative = Path.GetRelativePath(BaseDir, Path.GetFullPath(path));
+        if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            return false;
+        if (!_recursive && relative.Contains(Path.DirectorySeparatorChar))
+            return false;
+        return _relative.IsMatch(relative.Replace('\\', '/'));
+    }
+
     /// <summary>Absolute paths of the files under <see cref="BaseDir"/> that match; none if it does not exist.</summary>
     public IEnumerable<string> Files()
     {

@@ -52,6 +52,9 @@ public static class VideoSplits
         return new VideoSelection(kept, $"{kept.Count} videos of split '{split}' in {spec} ({aside})");
     }
 
+    /// <summary>True when <paramref name="spec"/> is a folder holding <c>train/</c> and <c>val/</c> (or <c>test/</c>), as <c>jepa synth</c> writes.</summary>
+    public static bool IsSplitFolder(string spec) => SplitFolder(spec) is not null;
+
     // A folder holding train/ and val/ (or test/) is split in two, not labelled "train" and "val".
     private static string? SplitFolder(string spec)
     {

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Jepa.Cli;
+using Jepa.Tests.TestSupport;
+
+namespace Jepa.Tests.Cli;
+
+/// <summary>The progress bar: drawn on a terminal (a real pseudo-terminal from script(1)), never into redirected output.</summary>
+public class ProgressBarTests
+{
+    [Fact]
+    public void The_bar_shows_count_rate_and_time_left_within_the_width()
+    {
+        var text = ProgressBar.Render("prepare", 30, 120, "sources", 0, TimeSpan.FromSeconds(60), 79);
+        Assert.Contains("30/120 sources", text);
+        Assert.Contains("0.50 sources/s", text);
+        Assert.Contains("ETA 3:00", text);
+        Assert.Contains("[######.", text);   // a quarter of the way
+        Assert.True(text.Length <= 79, text);
+        Assert.DoesNotContain(text, c => char.IsControl(c));
+        Assert.Contains("done in 1:00", ProgressBar.Render("train", 120, 120, "steps", 0, TimeSpan.FromSeconds(60), 79));
+        // Work done before this process (a resumed run) does not count toward the rate.
+        Assert.Contains("1.00 steps/s", ProgressBar.Render("train", 160, 200, "steps", 100, TimeSpan.FromSeconds(60), 79));
+        Assert.Equal("1:02:03", ProgressBar.Duration(new TimeSpan(1, 2, 3)));
+        Assert.Contains("ETA -", ProgressBar.Render("prepare", 1e-9, 10, "sources", 0, TimeSpan.FromSeconds(5), 79));
+        Assert.True(ProgressBar.Render("train", 1, 2, "steps", 0, TimeSpan.FromSeconds(1), 30).Length <= 30);
+    }
+
+    [Fact]
+    public void An_unknown_progress_mode_is_a_usage_error() =>
+        Assert.Contains("auto, always or never", Assert.Throws<Jepa.Config.UsageException>(() => ProgressBar.ParseMode("sometimes")).Message);
+
+    [Fact]
+    public void Prepare_draws_the_bar_on_a_terminal_and_writes_no_control_character_when_redirected()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
+        var src = TestVideos.NewFolder("bar-src");
+        File.Copy(TestVideos.Testsrc30, Path.Combine(src, "a.mp4"));
+        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+
+        // Under a pseudo-terminal (CI unset, as on a person's machine): the bar is drawn, ending in ESC[K.
+        var terminal = UnderTerminal($"dotnet '{dll}' prepare '{src}' --out '{JepaProcess.TempDir("bar-tty")}' --set data.frames=4 --progress auto");
+        Assert.Contains("prepare [", terminal);
+        Assert.Contains("1/1 sources", terminal);
+        Assert.Contains("\u001b[K", terminal);
+
+        // --progress never on the same terminal: no bar (.NET itself still sends the terminal ESC[?1h ESC=).
+        var never = UnderTerminal($"dotnet '{dll}' prepare '{src}' --out '{JepaProcess.TempDir("bar-never")}' --set data.frames=4 --progress never");
+        Assert.Contains("Prepared 1", never);
+        Assert.DoesNotContain("\u001b[K", never);
+        Assert.DoesNotContain("prepare [", never);
+
+        // Redirected to pipes (auto): neither stream holds a carriage return or an escape code.
+        var dir = JepaProcess.TempDir("bar-redirected");
+        var r = JepaProcess.Run(dir, "prepare", src, "--out", dir, "--set", "data.frames=4", "--progress", "auto");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Prepared 1", r.Stdout);
+        foreach (var text in new[] { r.Stdout, r.Stderr })
+        {
+            Assert.DoesNotContain("\r", text);
+            Assert.DoesNotContain("\u001b", text);
+        }
+    }
+
+    // Runs a shell command under script(1), which gives it a pseudo-terminal, and returns what the terminal showed.
+    private static string UnderTerminal(string command)
+    {
+        var info = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-qfec", command, "/dev/null" }) info.ArgumentList.Add(a);
+        info.Environment.Remove("CI");
+        info.Environment["TERM"] = "xterm";
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "jepa under script(1) did not finish");
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+        return stdout.Result;
+    }
+}
