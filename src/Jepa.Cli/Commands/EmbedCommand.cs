@@ -11,23 +11,35 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A .ckpt file from a run's checkpoints/.", Required = true };
-        var data = new Option<string>("--data") { Description = "Videos: a folder (searched recursively), a glob, a file, a manifest or a jepa index.", Required = true };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A .ckpt file from a run's checkpoints/ (required unless --merge)." };
+        var data = new Option<string?>("--data") { Description = "Videos: a folder (searched recursively), a glob, a file, a manifest or a jepa index (required unless --merge)." };
         var output = new Option<string>("--out") { Description = "Folder for the .npy files, index.csv and embed.json (new, empty, or one this command wrote with the same settings, which is resumed).", Required = true };
         var level = new Option<string>("--level") { Description = "1 (frames), 2 (chunks) or all.", DefaultValueFactory = _ => "all" };
         var pool = new Option<string>("--pool") { Description = "none: [T, N, D] tokens; frame: [T, D] (mean over tokens); clip: [D] (mean over tokens and time).", DefaultValueFactory = _ => "none" };
         var dtype = new Option<string>("--dtype") { Description = "float32 or float16.", DefaultValueFactory = _ => "float32" };
         var stride = new Option<int?>("--stride") { Description = "Frames between the starts of consecutive windows (default: the checkpoint's data.frames, windows side by side)." };
-        var shard = new Option<string>("--shard") { Description = "i/n: embed only videos k with k mod n = i (e.g. a SLURM array task); writes index-i-of-n.csv.", DefaultValueFactory = _ => "0/1" };
+        var shard = new Option<string?>("--shard") { Description = "i/n: embed only videos k (of the sorted list) with k mod n = i, into DIR/index-i-of-n.csv (e.g. a SLURM array task); join the parts with --merge." };
+        var merge = new Option<bool>("--merge") { Description = "Join the parts DIR/index-i-of-n.csv (and bad_videos-i-of-n.csv) that jepa embed --shard wrote into DIR/index.csv (no --checkpoint or --data, nothing embedded)." };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("embed", "Write the online encoders' embeddings of every video (windows of data.frames frames) as .npy files with an index.csv; rerun to resume.")
-            { checkpoint, data, output, level, pool, dtype, stride, shard, device };
+            { checkpoint, data, output, level, pool, dtype, stride, shard, merge, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
+            if (parse.GetValue(merge))
+            {
+                if (parse.GetValue(checkpoint) is not null || parse.GetValue(data) is not null || parse.GetValue(shard) is not null)
+                    throw new UsageException("--merge joins the parts already written and takes no --checkpoint, --data or --shard; give only --out.");
+                var m = Embedder.Merge(OutputPaths.Folder(parse.GetValue(output)!, "--out"));
+                Console.WriteLine($"Merged {m.Videos} videos ({m.Videos - m.Bad} embedded, {m.Bad} bad); {m.Files} files in {m.IndexPath}"
+                    + (m.BadPath is null ? "" : $"; bad videos listed in {m.BadPath}"));
+                return m.Videos > 0 && m.Bad == m.Videos ? 1 : 0;
+            }
+            if (parse.GetValue(checkpoint) is null || parse.GetValue(data) is null)
+                throw new UsageException("jepa embed needs --checkpoint and --data (or --merge to join the parts --shard wrote).");
             var options = new EmbedOptions(
                 EmbedOptions.ParseLevels(parse.GetValue(level)!), EmbedOptions.ParsePool(parse.GetValue(pool)!),
-                EmbedOptions.ParseDtype(parse.GetValue(dtype)!), parse.GetValue(stride), Shard.Parse(parse.GetValue(shard)!));
+                EmbedOptions.ParseDtype(parse.GetValue(dtype)!), parse.GetValue(stride), parse.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.Whole);
             if (options.Stride is < 1)
                 throw new UsageException($"--stride {options.Stride} must be at least 1 (frames between the starts of consecutive windows).");
             var outDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");

@@ -42,9 +42,8 @@ public sealed class Embedder(HJepa model, JepaConfig config, EmbedOptions option
         if (stride < 1)
             throw new UsageException($"--stride {stride} must be at least 1 (frames between the starts of consecutive windows).");
         var root = CommonFolder(videos.Select(v => v.Path));
-        var suffix = options.Shard.IsWhole ? "" : $"-{options.Shard.Index}-of-{options.Shard.Count}";
-        var indexPath = Path.Combine(outDir, $"index{suffix}.csv");
-        var badPath = Path.Combine(outDir, $"bad_videos{suffix}.csv");
+        var indexPath = options.Shard.IsWhole ? Path.Combine(outDir, "index.csv") : PartPath(outDir, "index.csv", options.Shard.Index, options.Shard.Count);
+        var badPath = options.Shard.IsWhole ? Path.Combine(outDir, "bad_videos.csv") : PartPath(outDir, "bad_videos.csv", options.Shard.Index, options.Shard.Count);
 
         var rows = new List<EmbedRow>();
         var bad = new List<(string Path, string Reason)>();
@@ -82,6 +81,62 @@ public sealed class Embedder(HJepa model, JepaConfig config, EmbedOptions option
         EmbedIndex.Write(indexPath, rows);
         WriteBad(badPath, bad);
         return new EmbedResult(mine, embedded, skipped, bad.Count, rows.Count, indexPath, bad.Count > 0 ? badPath : null);
+    }
+
+    /// <summary>The part shard <paramref name="index"/> of <paramref name="count"/> writes for a file of DIR: index.csv → index-i-of-n.csv.</summary>
+    public static string PartPath(string outDir, string name, int index, int count) =>
+        Path.Combine(outDir, $"{Path.GetFileNameWithoutExtension(name)}-{index.ToString(CultureInfo.InvariantCulture)}-of-{count.ToString(CultureInfo.InvariantCulture)}{Path.GetExtension(name)}");
+
+    /// <summary>
+    /// Joins the parts a sharded <c>jepa embed --shard i/n</c> wrote in <paramref name="outDir"/> (index-i-of-n.csv,
+    /// bad_videos-i-of-n.csv) into index.csv and bad_videos.csv, rows in video path order (as an unsharded run has them).
+    /// Every part of one n must be there; a missing one is named, with the command that makes it.
+    /// </summary>
+    public static EmbedResult Merge(string outDir)
+    {
+        var full = Path.GetFullPath(outDir);
+        if (!File.Exists(Path.Combine(full, EmbedSettings.FileName)))
+            throw new UsageException($"--out {full} holds no {EmbedSettings.FileName} of jepa embed; give the folder jepa embed … --shard I/N wrote.");
+        var counts = Directory.GetFiles(full, "index-*-of-*.csv")
+            .Select(f => System.Text.RegularExpressions.Regex.Match(Path.GetFileName(f), @"^index-(\d+)-of-(\d+)\.csv$"))
+            .Where(m => m.Success).Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).Distinct().ToList();
+        if (counts.Count == 0)
+            throw new UsageException($"no parts of {full} to merge (index-I-of-N.csv in it); write them with jepa embed … --out {full} --shard I/N.");
+        if (counts.Count > 1)
+            throw new UsageException($"{full} holds parts from shardings into {string.Join(" and ", counts.Order())}; remove the parts of the one you do not want, then merge.");
+        int n = counts[0];
+        var missing = Enumerable.Range(0, n).Where(i => !File.Exists(PartPath(full, "index.csv", i, n))).ToList();
+        if (missing.Count > 0)
+            throw new UsageException($"{full} is split into {n} parts but {string.Join(", ", missing.Select(i => $"{i}/{n}"))} {(missing.Count == 1 ? "is" : "are")} missing; run jepa embed with --shard {missing[0]}/{n} first.");
+        var rows = new List<EmbedRow>();
+        var bad = new List<(string Path, string Reason)>();
+        for (int i = 0; i < n; i++)
+        {
+            var part = PartPath(full, "index.csv", i, n);
+            try
+            {
+                rows.AddRange(EmbedIndex.Read(part));
+            }
+            catch (InvalidDataException)
+            {
+                throw new UsageException($"{part} is not an index written by jepa embed; remove it or write it again with --shard {i}/{n}.");
+            }
+            var badPart = PartPath(full, "bad_videos.csv", i, n);
+            if (File.Exists(badPart))
+            {
+                using var csv = CsvReader.Create(File.OpenRead(badPart), CsvReaderOptions.Default with { Separator = ',' }, false);
+                while (csv.Read()) bad.Add((csv.GetString(0) ?? "", csv.GetString(1) ?? ""));
+            }
+        }
+        // A stable sort: each video's rows keep their order (windows by batch, then level).
+        var merged = rows.OrderBy(r => r.Video, StringComparer.Ordinal).ToList();
+        bad = bad.OrderBy(b => b.Path, StringComparer.Ordinal).ToList();
+        var indexPath = Path.Combine(full, "index.csv");
+        var badPath = Path.Combine(full, "bad_videos.csv");
+        EmbedIndex.Write(indexPath, merged);
+        WriteBad(badPath, bad);
+        int videos = merged.Select(r => r.Video).Distinct(StringComparer.Ordinal).Count() + bad.Count;
+        return new EmbedResult(videos, 0, videos - bad.Count, bad.Count, merged.Count, indexPath, bad.Count > 0 ? badPath : null);
     }
 
     /// <summary>Starts (in frames) of the windows of <paramref name="windowFrames"/> frames, <paramref name="stride"/> apart, that fit in <paramref name="count"/> frames.</summary>

@@ -122,6 +122,45 @@ public class EmbedTests
         }
     }
 
+    [Fact]
+    public void Two_shards_merged_equal_one_unsharded_run_and_a_missing_part_names_its_shard()
+    {
+        var dir = JepaProcess.TempDir("embed-merge");
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
+        var data = Directory.CreateDirectory(Path.Combine(dir, "videos")).FullName;
+        var val = Directory.GetFiles(Path.Combine(TestVideos.BouncingDir, "val"), "*.mp4").Order().ToArray();
+        File.Copy(val[0], Path.Combine(data, "a.mp4"));
+        File.Copy(val[1], Path.Combine(data, "b.mp4"));
+        File.Copy(TestVideos.Empty, Path.Combine(data, "broken.mp4")); // video 2: shard 0's, beside a.mp4
+        string[] Embed(string outDir, params string[] more) =>
+            ["embed", "--checkpoint", ckpt, "--data", data, "--out", outDir, "--level", "2", "--device", "cpu", .. more];
+
+        var whole = Path.Combine(dir, "whole");
+        var one = JepaProcess.Run(dir, Embed(whole));
+        Assert.True(one.ExitCode == 0, one.Stdout + one.Stderr);
+
+        var sharded = Path.Combine(dir, "sharded");
+        var first = JepaProcess.Run(dir, Embed(sharded, "--shard", "0/2"));
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        var early = JepaProcess.Run(dir, ["embed", "--merge", "--out", sharded]);
+        Assert.Equal(2, early.ExitCode);
+        Assert.Contains("1/2 is missing; run jepa embed with --shard 1/2 first", early.Stderr);
+        Assert.False(File.Exists(Path.Combine(sharded, "index.csv")));
+
+        var second = JepaProcess.Run(dir, Embed(sharded, "--shard", "1/2"));
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        var merged = JepaProcess.Run(dir, ["embed", "--merge", "--out", sharded]);
+        Assert.True(merged.ExitCode == 0, merged.Stdout + merged.Stderr);
+        Assert.Contains("Merged 3 videos (2 embedded, 1 bad); 8 files", merged.Stdout);
+
+        // The same index and bad list, line for line, and the same bytes in every .npy.
+        Assert.Equal(File.ReadAllLines(Path.Combine(whole, "index.csv")), File.ReadAllLines(Path.Combine(sharded, "index.csv")));
+        Assert.Equal(File.ReadAllLines(Path.Combine(whole, "bad_videos.csv")), File.ReadAllLines(Path.Combine(sharded, "bad_videos.csv")));
+        var rows = EmbedIndex.Read(Path.Combine(whole, "index.csv"));
+        Assert.Equal(2 * 4, rows.Count);
+        Assert.All(rows, r => Assert.Equal(File.ReadAllBytes(Path.Combine(whole, r.File)), File.ReadAllBytes(Path.Combine(sharded, r.File))));
+    }
+
     [Theory]
     [InlineData("2/2")]
     [InlineData("1")]
