@@ -179,6 +179,63 @@ public class PrepareCliTests
     }
 
     [Fact]
+    public void Two_shards_merged_equal_one_unsharded_run_and_each_shard_cleans_up_only_its_own_leftovers()
+    {
+        var src = TestVideos.NewFolder("prepare-shards");
+        File.Copy(TestVideos.Testsrc30, Path.Combine(src, "a.mp4"));
+        File.Copy(TestVideos.Testsrc30, Path.Combine(src, "b.mp4"));
+        File.Copy(TestVideos.Testsrc30, Path.Combine(src, "c.mp4"));
+        // Shard 0 gets a and c, shard 1 b and the broken file: the parts side by side are not in path order.
+        File.Copy(TestVideos.Empty, Path.Combine(src, "d-broken.mp4"));
+        var outDir = JepaProcess.TempDir("prepare-shards-out");
+        // What a killed shard 1 and a killed unsharded run left: shard 0 must not touch either.
+        var theirs = Directory.CreateDirectory(Path.Combine(outDir, "videos", ".partial-@1-of-2-b-1234-0")).FullName;
+        var whole = Directory.CreateDirectory(Path.Combine(outDir, "videos", ".partial-b-1234-0")).FullName;
+
+        var first = JepaProcess.Run(outDir, Prepare(outDir, src, "--shard", "0/2", "--progress", "never"));
+        AssertOk(first);
+        Assert.Contains("Preparing 2 sources (shard 0/2 of 4)", first.Stdout);
+        Assert.Contains("Prepared 2, skipped 0 already prepared, 0 bad", first.Stdout);
+        Assert.True(Directory.Exists(theirs) && Directory.Exists(whole), "shard 0 removed another run's temporary folder");
+        Assert.False(File.Exists(Path.Combine(outDir, "manifest.csv")));
+        var early = JepaProcess.Run(outDir, ["prepare", "--merge", "--out", outDir]);
+        Assert.Equal(2, early.ExitCode);
+        Assert.Contains("1/2 is missing; run jepa prepare with --shard 1/2 first", early.Stderr);
+
+        var second = JepaProcess.Run(outDir, Prepare(outDir, src, "--shard", "1/2", "--progress", "never"));
+        AssertOk(second);
+        Assert.Contains("Prepared 1, skipped 0 already prepared, 1 bad", second.Stdout);
+        Assert.Contains("removed 1 unfinished outputs", second.Stdout);
+        Assert.False(Directory.Exists(theirs));
+        Assert.DoesNotContain("belong to no source", second.Stdout); // shard 0's folder is not an orphan
+        var merged = JepaProcess.Run(outDir, ["prepare", "--merge", "--out", outDir]);
+        AssertOk(merged);
+        Assert.Contains("Merged 3 videos from 3 sources (1 bad sources)", merged.Stdout);
+        var manifest = File.ReadAllText(Path.Combine(outDir, "manifest.csv"));
+        var bad = File.ReadAllText(Path.Combine(outDir, "bad_sources.csv"));
+
+        // One unsharded run over the same folder finds everything done and writes the very same files.
+        var one = JepaProcess.Run(outDir, Prepare(outDir, src, "--progress", "never"));
+        AssertOk(one);
+        Assert.Contains("Prepared 0, skipped 3 already prepared, 1 bad", one.Stdout);
+        Assert.Contains("removed 1 unfinished outputs", one.Stdout);
+        Assert.False(Directory.Exists(whole));
+        Assert.Equal(manifest, File.ReadAllText(Path.Combine(outDir, "manifest.csv")));
+        Assert.Equal(bad, File.ReadAllText(Path.Combine(outDir, "bad_sources.csv")));
+        Assert.Equal(["a.mp4", "b.mp4", "c.mp4"], ManifestRows(outDir).Select(r => Path.GetFileName(r[13])));
+    }
+
+    [Fact]
+    public void Shards_hold_their_own_locks_so_they_can_run_at_once_but_never_twice()
+    {
+        var dir = JepaProcess.TempDir("prepare-locks");
+        using var zero = Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(0, 2));
+        using var one = Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(1, 2));
+        var e = Assert.Throws<Jepa.Config.UsageException>(() => Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(0, 2)));
+        Assert.Contains("--shard 0/2", e.Message);
+    }
+
+    [Fact]
     public void An_out_folder_inside_a_source_folder_is_refused_before_anything_is_written()
     {
         var src = TestVideos.NewFolder("prepare-inside");

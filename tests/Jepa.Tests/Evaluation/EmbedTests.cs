@@ -131,7 +131,9 @@ public class EmbedTests
         var val = Directory.GetFiles(Path.Combine(TestVideos.BouncingDir, "val"), "*.mp4").Order().ToArray();
         File.Copy(val[0], Path.Combine(data, "a.mp4"));
         File.Copy(val[1], Path.Combine(data, "b.mp4"));
-        File.Copy(TestVideos.Empty, Path.Combine(data, "broken.mp4")); // video 2: shard 0's, beside a.mp4
+        File.Copy(val[1], Path.Combine(data, "c.mp4"));
+        // Shard 0 gets a and c, shard 1 b and the broken file: the parts side by side are not in path order.
+        File.Copy(TestVideos.Empty, Path.Combine(data, "d-broken.mp4"));
         string[] Embed(string outDir, params string[] more) =>
             ["embed", "--checkpoint", ckpt, "--data", data, "--out", outDir, "--level", "2", "--device", "cpu", .. more];
 
@@ -151,13 +153,13 @@ public class EmbedTests
         Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
         var merged = JepaProcess.Run(dir, ["embed", "--merge", "--out", sharded]);
         Assert.True(merged.ExitCode == 0, merged.Stdout + merged.Stderr);
-        Assert.Contains("Merged 3 videos (2 embedded, 1 bad); 8 files", merged.Stdout);
+        Assert.Contains("Merged 4 videos (3 embedded, 1 bad); 12 files", merged.Stdout);
 
         // The same index and bad list, line for line, and the same bytes in every .npy.
         Assert.Equal(File.ReadAllLines(Path.Combine(whole, "index.csv")), File.ReadAllLines(Path.Combine(sharded, "index.csv")));
         Assert.Equal(File.ReadAllLines(Path.Combine(whole, "bad_videos.csv")), File.ReadAllLines(Path.Combine(sharded, "bad_videos.csv")));
         var rows = EmbedIndex.Read(Path.Combine(whole, "index.csv"));
-        Assert.Equal(2 * 4, rows.Count);
+        Assert.Equal(3 * 4, rows.Count);
         Assert.All(rows, r => Assert.Equal(File.ReadAllBytes(Path.Combine(whole, r.File)), File.ReadAllBytes(Path.Combine(sharded, r.File))));
     }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using CsvHelper;
 using Jepa.Config;
+using Jepa.Embeddings;
 
 namespace Jepa.Video.Prepare;
 
@@ -46,7 +48,7 @@ public static class CorpusPreparer
     /// <summary>The sources that could not be prepared (<c>path,reason</c>).</summary>
     public const string BadName = "bad_sources.csv";
 
-    /// <summary>Held while a run works in DIR, so two runs never write one corpus.</summary>
+    /// <summary>Held while a run works in DIR, so two runs never write one corpus (a shard i/n holds prepare-i-of-n.lock).</summary>
     public const string LockName = "prepare.lock";
 
     private const string PartialPrefix = ".partial-";
@@ -115,15 +117,16 @@ public static class CorpusPreparer
     }
 
     /// <summary>
-    /// Creates <paramref name="outDir"/> and holds its lock for the life of the returned stream (an
-    /// advisory lock the kernel frees even on kill -9). Throws when another run holds it.
+    /// Creates <paramref name="outDir"/> and holds its lock (of the whole run, or of one shard) for the life of
+    /// the returned stream (an advisory lock the kernel frees even on kill -9). Throws when another run holds it.
     /// </summary>
-    public static FileStream Lock(string outDir)
+    public static FileStream Lock(string outDir, Shard? shard = null)
     {
         Directory.CreateDirectory(outDir);
+        var name = shard is null || shard.IsWhole ? LockName : $"prepare-{shard.Index}-of-{shard.Count}.lock";
         try
         {
-            var stream = new FileStream(Path.Combine(outDir, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var stream = new FileStream(Path.Combine(outDir, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
             stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"));
             stream.Flush();
@@ -131,7 +134,7 @@ public static class CorpusPreparer
         }
         catch (IOException e)
         {
-            throw new UsageException($"--out {outDir} is in use by another jepa prepare; wait for it to end, or prepare into another folder.", e);
+            throw new UsageException($"--out {outDir} is in use by another jepa prepare{(shard is null || shard.IsWhole ? "" : $" --shard {shard}")}; wait for it to end, or prepare into another folder.", e);
         }
     }
 
@@ -140,15 +143,21 @@ public static class CorpusPreparer
     /// its <see cref="Lock"/>), then writes the manifest and the list of bad sources. <paramref name="progress"/>
     /// gets the sources done so far, fractions of those in flight included; <paramref name="finished"/> each
     /// source's outcome as it comes. Cancellation stops the run, removes the unfinished outputs and rethrows;
-    /// the manifest is then left as it was (the next run finishes the work).
+    /// the manifest is then left as it was (the next run finishes the work). With <paramref name="shard"/> i/n
+    /// only sources k (of <paramref name="entries"/>, the whole sorted list) with k mod n = i are prepared,
+    /// into manifest-i-of-n.csv and bad_sources-i-of-n.csv, and only this shard's temporary folders are cleaned up.
     /// </summary>
     public static async Task<PrepareSummary> RunAsync(
         IReadOnlyList<VideoEntry> entries, string outDir, PrepareSettings settings, int workers,
-        Action<double>? progress, Action<PrepareResult>? finished, CancellationToken ct)
+        Action<double>? progress, Action<PrepareResult>? finished, CancellationToken ct, Shard? shard = null)
     {
+        var part = shard ?? Shard.Whole;
+        var all = entries;
+        entries = all.Where((_, k) => part.Holds(k)).ToList();
+        var tag = part.IsWhole ? "" : $"@{part.Index}-of-{part.Count}-";
         var videos = Path.Combine(Path.GetFullPath(outDir), VideosFolder);
         Directory.CreateDirectory(videos);
-        int leftovers = RemoveLeftovers(videos);
+        int leftovers = RemoveLeftovers(videos, tag);
 
         var results = new PrepareResult[entries.Count];
         var inFlight = new ConcurrentDictionary<int, double>();
@@ -162,7 +171,7 @@ public static class CorpusPreparer
                 inFlight[i] = 0;
                 try
                 {
-                    results[i] = await PrepareOneAsync(entries[i], videos, settings, f =>
+                    results[i] = await PrepareOneAsync(entries[i], videos, settings, tag, f =>
                     {
                         inFlight[i] = f;
                         Report();
@@ -177,16 +186,89 @@ public static class CorpusPreparer
                 Report();
             });
 
-        var keys = entries.Select(e => KeyFor(e.Path)).ToHashSet(StringComparer.Ordinal);
+        // The other shards' folders are not orphans.
+        var keys = all.Select(e => KeyFor(e.Path)).ToHashSet(StringComparer.Ordinal);
         int orphans = Directory.EnumerateDirectories(videos).Select(Path.GetFileName).Count(n => !n!.StartsWith('.') && !keys.Contains(n));
         var dir = Path.GetFullPath(outDir);
-        PreparedManifest.Write(Path.Combine(dir, ManifestName), videos, results);
-        PreparedManifest.WriteBad(Path.Combine(dir, BadName), results);
-        return new PrepareSummary(results, Path.Combine(dir, ManifestName), Path.Combine(dir, BadName), orphans, leftovers);
+        var manifest = PartPath(Path.Combine(dir, ManifestName), part);
+        var bad = PartPath(Path.Combine(dir, BadName), part);
+        PreparedManifest.Write(manifest, videos, results);
+        PreparedManifest.WriteBad(bad, results);
+        return new PrepareSummary(results, manifest, bad, orphans, leftovers);
+    }
+
+    private static string PartPath(string path, Shard part) => part.IsWhole ? path : IndexFile.PartPath(path, part.Index, part.Count);
+
+    /// <summary>
+    /// Joins the parts a sharded <c>jepa prepare --shard i/n</c> wrote in <paramref name="outDir"/> (manifest-i-of-n.csv,
+    /// bad_sources-i-of-n.csv) into manifest.csv and bad_sources.csv, rows in source path order (as an unsharded run
+    /// has them). Every part of one n must be there; a missing one is named, with the command that makes it.
+    /// Returns the manifest rows (segments), the sources they come from and the bad sources.
+    /// </summary>
+    public static (int Segments, int Sources, int Bad) Merge(string outDir)
+    {
+        var full = Path.GetFullPath(outDir);
+        var counts = Directory.Exists(full)
+            ? Directory.GetFiles(full, "manifest-*-of-*.csv")
+                .Select(f => System.Text.RegularExpressions.Regex.Match(Path.GetFileName(f), @"^manifest-(\d+)-of-(\d+)\.csv$"))
+                .Where(m => m.Success).Select(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList()
+            : [];
+        if (counts.Count == 0)
+            throw new UsageException($"no parts of {Path.Combine(full, ManifestName)} to merge (manifest-I-of-N.csv in {full}); write them with jepa prepare … --out {full} --shard I/N.");
+        if (counts.Count > 1)
+            throw new UsageException($"{full} holds manifest parts from shardings into {string.Join(" and ", counts.Order())}; remove the parts of the one you do not want, then merge.");
+        int n = counts[0];
+        var manifests = Enumerable.Range(0, n).Select(i => IndexFile.PartPath(Path.Combine(full, ManifestName), i, n)).ToList();
+        var bads = Enumerable.Range(0, n).Select(i => IndexFile.PartPath(Path.Combine(full, BadName), i, n)).ToList();
+        var missing = Enumerable.Range(0, n).Where(i => !File.Exists(manifests[i]) || !File.Exists(bads[i])).ToList();
+        if (missing.Count > 0)
+            throw new UsageException($"{Path.Combine(full, ManifestName)} is split into {n} parts but {string.Join(", ", missing.Select(i => $"{i}/{n}"))} {(missing.Count == 1 ? "is" : "are")} missing; run jepa prepare with --shard {missing[0]}/{n} first.");
+
+        var columns = new List<string>();
+        var rows = new List<Dictionary<string, string>>();
+        for (int i = 0; i < n; i++)
+        {
+            var (header, partRows) = ReadCsv(manifests[i]);
+            if (!header.Take(IndexFile.Columns.Count + PreparedManifest.SourceColumns.Count).SequenceEqual(IndexFile.Columns.Concat(PreparedManifest.SourceColumns)))
+                throw new UsageException($"{manifests[i]} is not a manifest written by jepa prepare; remove it or write it again with --shard {i}/{n}.");
+            foreach (var c in header.Where(c => !columns.Contains(c))) columns.Add(c);
+            rows.AddRange(partRows);
+        }
+        // A stable sort: each source's segments keep their order.
+        rows = rows.OrderBy(r => r["source"], StringComparer.Ordinal).ToList();
+        var badRows = bads.SelectMany(b => ReadCsv(b).Rows).OrderBy(r => r.GetValueOrDefault("path", ""), StringComparer.Ordinal).ToList();
+        WriteCsv(Path.Combine(full, ManifestName), columns, rows);
+        WriteCsv(Path.Combine(full, BadName), ["path", "reason"], badRows);
+        return (rows.Count, rows.Select(r => r["source"]).Distinct(StringComparer.Ordinal).Count(), badRows.Count);
+    }
+
+    private static (List<string> Header, List<Dictionary<string, string>> Rows) ReadCsv(string path)
+    {
+        using var csv = CsvReader.Create(File.OpenRead(path), CsvReaderOptions.Default with { Separator = ',' }, false);
+        var header = csv.Headers.Select(h => h.Trim()).ToList();
+        var rows = new List<Dictionary<string, string>>();
+        while (csv.Read())
+        {
+            var row = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int c = 0; c < header.Count; c++) row[header[c]] = c < csv.FieldCount ? csv.GetString(c) ?? "" : "";
+            rows.Add(row);
+        }
+        return (header, rows);
+    }
+
+    private static void WriteCsv(string path, IReadOnlyList<string> columns, IEnumerable<Dictionary<string, string>> rows)
+    {
+        var tmp = path + ".tmp";
+        using (var csv = CsvWriter.Create(File.Create(tmp), CsvWriterOptions.Default with { NewLine = "\n" }, false))
+        {
+            csv.WriteHeader(columns.ToArray());
+            foreach (var r in rows) csv.WriteRecord(columns.Select(c => r.GetValueOrDefault(c, "")).ToArray());
+        }
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>Prepares one source, or says why it cannot be; throws only on cancellation and on failures to write the outputs.</summary>
-    internal static async Task<PrepareResult> PrepareOneAsync(VideoEntry entry, string videos, PrepareSettings settings, Action<double>? progress, CancellationToken ct)
+    internal static async Task<PrepareResult> PrepareOneAsync(VideoEntry entry, string videos, PrepareSettings settings, string tag, Action<double>? progress, CancellationToken ct)
     {
         var key = KeyFor(entry.Path);
         var folder = Path.Combine(videos, key);
@@ -201,7 +283,7 @@ public static class CorpusPreparer
         if (!row.IsOk)
             return new PrepareResult(entry, PrepareOutcome.Bad, null, row.Reason);
 
-        var partial = Path.Combine(videos, $"{PartialPrefix}{key}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var partial = Path.Combine(videos, $"{PartialPrefix}{tag}{key}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(partial);
         try
         {
@@ -241,7 +323,7 @@ public static class CorpusPreparer
             var record = new PreparedSource(entry.Path, size, mtime, settings.Key, row.DurationS, row.Fps, row.Width, row.Height, row.Codec, segments);
             record.Write(partial);
             bool redone = Directory.Exists(folder);
-            Publish(partial, folder, videos, key);
+            Publish(partial, folder, videos, tag + key);
             return new PrepareResult(entry, PrepareOutcome.Prepared, record, null, redone);
         }
         finally
@@ -269,14 +351,18 @@ public static class CorpusPreparer
     }
 
     // Temporary folders of runs that were killed: never trusted, removed before work starts (the caller
-    // holds the lock, so no live run is writing them).
-    private static int RemoveLeftovers(string videos)
+    // holds the lock, so no live run is writing them). They are named .partial-KEY… by an unsharded run and
+    // .partial-@i-of-n-KEY… by shard i/n ('@' is never in a key), and each run removes only its own kind,
+    // so shards running at once never remove each other's work.
+    private static int RemoveLeftovers(string videos, string tag)
     {
         int removed = 0;
         foreach (var dir in Directory.EnumerateDirectories(videos))
         {
             var name = Path.GetFileName(dir);
-            if (name.StartsWith(PartialPrefix, StringComparison.Ordinal) || name.StartsWith(StalePrefix, StringComparison.Ordinal))
+            bool mine = new[] { PartialPrefix, StalePrefix }.Any(prefix => name.StartsWith(prefix + tag, StringComparison.Ordinal)
+                && (tag.Length > 0 || name.Length == prefix.Length || name[prefix.Length] != '@'));
+            if (mine)
             {
                 TryDelete(dir);
                 removed++;
