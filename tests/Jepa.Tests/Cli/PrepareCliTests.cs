@@ -226,13 +226,20 @@ public class PrepareCliTests
     }
 
     [Fact]
-    public void Shards_hold_their_own_locks_so_they_can_run_at_once_but_never_twice()
+    public void Shards_hold_their_own_locks_so_they_run_at_once_but_never_twice_nor_beside_an_unsharded_run()
     {
         var dir = JepaProcess.TempDir("prepare-locks");
         using var zero = Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(0, 2));
         using var one = Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(1, 2));
         var e = Assert.Throws<Jepa.Config.UsageException>(() => Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(0, 2)));
         Assert.Contains("--shard 0/2", e.Message);
+        // An unsharded run (or a merge) waits until no shard is at work, and shards wait for it.
+        Assert.Throws<Jepa.Config.UsageException>(() => Jepa.Video.Prepare.CorpusPreparer.Lock(dir));
+        zero.Dispose();
+        one.Dispose();
+        using (Jepa.Video.Prepare.CorpusPreparer.Lock(dir))
+            Assert.Throws<Jepa.Config.UsageException>(() => Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(1, 2)));
+        using var again = Jepa.Video.Prepare.CorpusPreparer.Lock(dir, new Jepa.Embeddings.Shard(1, 2));
     }
 
     [Fact]

@@ -117,24 +117,46 @@ public static class CorpusPreparer
     }
 
     /// <summary>
-    /// Creates <paramref name="outDir"/> and holds its lock (of the whole run, or of one shard) for the life of
-    /// the returned stream (an advisory lock the kernel frees even on kill -9). Throws when another run holds it.
+    /// Creates <paramref name="outDir"/> and holds its lock for the life of the returned handle (advisory
+    /// locks the kernel frees even on kill -9; sharing modes on Windows). An unsharded run (and --merge) holds
+    /// prepare.lock alone; shard i/n holds prepare-i-of-n.lock alone and prepare.lock together with the other
+    /// shards, so shards run at once, but never beside an unsharded run or a merge. Throws when it is taken.
     /// </summary>
-    public static FileStream Lock(string outDir, Shard? shard = null)
+    public static IDisposable Lock(string outDir, Shard? shard = null)
     {
         Directory.CreateDirectory(outDir);
-        var name = shard is null || shard.IsWhole ? LockName : $"prepare-{shard.Index}-of-{shard.Count}.lock";
+        bool whole = shard is null || shard.IsWhole;
+        FileStream? shared = null;
         try
         {
-            var stream = new FileStream(Path.Combine(outDir, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"));
-            stream.Flush();
-            return stream;
+            if (whole)
+                return Hold(Path.Combine(outDir, LockName), FileShare.None);
+            shared = new FileStream(Path.Combine(outDir, LockName), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+            var own = Hold(Path.Combine(outDir, $"prepare-{shard!.Index}-of-{shard.Count}.lock"), FileShare.None);
+            return new Locks(own, shared);
         }
         catch (IOException e)
         {
-            throw new UsageException($"--out {outDir} is in use by another jepa prepare{(shard is null || shard.IsWhole ? "" : $" --shard {shard}")}; wait for it to end, or prepare into another folder.", e);
+            shared?.Dispose();
+            throw new UsageException($"--out {outDir} is in use by another jepa prepare (an unsharded run, a --merge{(whole ? ", or shards" : $", or another --shard {shard}")}); wait for it to end, or prepare into another folder.", e);
+        }
+    }
+
+    private static FileStream Hold(string path, FileShare share)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share);
+        stream.SetLength(0);
+        stream.Write(Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"));
+        stream.Flush();
+        return stream;
+    }
+
+    private sealed class Locks(FileStream own, FileStream shared) : IDisposable
+    {
+        public void Dispose()
+        {
+            own.Dispose();
+            shared.Dispose();
         }
     }
 
