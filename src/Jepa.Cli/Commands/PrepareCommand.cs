@@ -41,6 +41,8 @@ internal static class PrepareCommand
                 if ((parse.GetValue(data) ?? []).Length > 0 || parse.GetValue(shard) is not null)
                     throw new UsageException("--merge joins the parts already written and takes no DATA or --shard; give only --out.");
                 var mergeDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");
+                if (!Directory.Exists(mergeDir))
+                    throw new UsageException($"--out {mergeDir} does not exist; write its parts with jepa prepare … --out {mergeDir} --shard I/N first.");
                 using var mergeLock = CorpusPreparer.Lock(mergeDir);
                 var (segments, sources, badSources) = CorpusPreparer.Merge(mergeDir);
                 Console.WriteLine($"Merged {segments} videos from {sources} sources ({badSources} bad sources) into {Path.Combine(mergeDir, CorpusPreparer.ManifestName)}");
