@@ -18,6 +18,7 @@ internal static class SynthCommand
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same videos.", DefaultValueFactory = _ => 0 };
         var gravity = new Option<bool>("--gravity") { Description = "bouncing only: objects fall and bounce off the floor (the physics world always has gravity)." };
         var groups = new Option<int>("--groups") { Description = "voe only: groups of clips sharing a start.", DefaultValueFactory = _ => new SynthOptions().Groups };
+        var progress = ProgressBar.Option();
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a set already in --out: first remove the files jepa synth writes there (and stop if another file is in its folders)." };
 
         // The flags each kind reads; another flag given with it would be silently ignored, so it is refused.
@@ -31,7 +32,7 @@ internal static class SynthCommand
 
         var command = new Command("synth", "Generate synthetic videos: bouncing objects with speed labels (bouncing), plausible clips of a world with gravity, a floor and a wall (physics), groups of one plausible and six impossible continuations with pairs.csv (voe), or an agent exploring two rooms joined by a door, with an action file beside each video (rooms).")
         {
-            kind, output, train, val, seconds, fps, size, seed, gravity, groups, overwrite,
+            kind, output, train, val, seconds, fps, size, seed, gravity, groups, overwrite, progress,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, token =>
         {
@@ -42,6 +43,7 @@ internal static class SynthCommand
                 .FirstOrDefault(f => !kindFlags[k].Contains(f) && parse.GetResult(f) is { Implicit: false });
             if (misplaced is not null)
                 throw new UsageException($"{misplaced.Name} does not apply to --kind {k}; its own flags are {string.Join(", ", kindFlags[k].Select(f => f.Name))} (and --seconds, --fps, --size, --seed).");
+            var mode = ProgressBar.ParseMode(parse.GetValue(progress));
             var options = new SynthOptions
             {
                 TrainCount = parse.GetValue(train),
@@ -64,10 +66,15 @@ internal static class SynthCommand
                 throw new UsageException("--groups must be at least 1.");
             var outDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");
             SynthOutput.Prepare(outDir, k, parse.GetValue(overwrite));
+            int videos = k == "voe" ? options.Groups * (1 + SynthPhysicsSet.Violations.Count) : options.TrainCount + options.ValCount;
+            using var bar = ProgressBar.Start(mode, "synth", videos, "videos");
+            int written = 0;
+            options = options with { VideoWritten = () => bar.Report(Interlocked.Increment(ref written)) };
             if (k == "voe")
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var pairs = SynthPhysicsSet.GenerateVoe(outDir, options, token);
+                bar.Dispose(); // the bar finishes its line before the summary
                 Console.WriteLine($"Wrote {options.Groups} groups of {1 + SynthPhysicsSet.Violations.Count} clips in {clock.Elapsed.TotalSeconds:F1} s; pairs: {pairs}");
                 return Task.FromResult(0);
             }
@@ -77,6 +84,7 @@ internal static class SynthCommand
                 "rooms" => RoomsSet.Generate(outDir, options, token),
                 _ => SynthBouncing.Generate(outDir, options, token),
             };
+            bar.Dispose();
             Console.WriteLine($"Wrote {result.TrainCount} training and {result.ValCount} validation videos to {result.OutDir} in {result.Elapsed.TotalSeconds:F1} s; manifest: {result.ManifestPath}");
             return Task.FromResult(0);
         }, ct));

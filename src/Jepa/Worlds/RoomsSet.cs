@@ -111,6 +111,7 @@ public static class RoomsSet
                 episode.Actions.Select(a => new[] { a.Ax, a.Ay }).ToArray(), ["x", "y"],
                 episode.Positions.Select(p => new[] { Math.Round(p.X, 5), Math.Round(p.Y, 5) }).ToArray()));
             SynthEncoder.Encode(RoomsRenderer.Render(episode.Positions, options.Size), spec, video, ct);
+            options.VideoWritten?.Invoke();
         });
 
         var manifest = Path.Combine(root, "manifest.csv");

@@ -83,8 +83,11 @@ public static class SynthBouncing
 
         // Two workers: each ffmpeg runs single-threaded, and the machines this targets have 2+ cores.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct };
-        Parallel.For(0, total, parallel, i => SynthEncoder.Encode(RenderFrames(specs[i]), specs[i],
-            Path.Combine(root, specs[i].Split, specs[i].Name), ct));
+        Parallel.For(0, total, parallel, i =>
+        {
+            SynthEncoder.Encode(RenderFrames(specs[i]), specs[i], Path.Combine(root, specs[i].Split, specs[i].Name), ct);
+            options.VideoWritten?.Invoke();
+        });
 
         var manifest = Path.Combine(root, "manifest.csv");
         WriteManifest(manifest, specs);

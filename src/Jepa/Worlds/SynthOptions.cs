@@ -31,6 +31,9 @@ public sealed record SynthOptions
     public int Groups { get; init; } = 32;
 
     /// <summary>Frames per video: Seconds × Fps, rounded.</summary>
+    /// <summary>Called once per video written (from any worker thread): for a progress bar.</summary>
+    public Action? VideoWritten { get; init; }
+
     public int FrameCount => (int)Math.Round(Seconds * Fps);
 }
 

@@ -161,7 +161,11 @@ public static class SynthPhysicsSet
         var spec = new SynthVideoSpec(0, "", "", options.Size, options.Fps, options.FrameCount, true, "", 0, "", 0, []);
         // Two workers with single-threaded ffmpeg each, as for the bouncing kind.
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
-            job => SynthEncoder.Encode(job.Scene.Render(), spec, job.Path, ct, lossless));
+            job =>
+            {
+                SynthEncoder.Encode(job.Scene.Render(), spec, job.Path, ct, lossless);
+                options.VideoWritten?.Invoke();
+            });
     }
 
     private static void WriteCsv(string path, string[] header, IEnumerable<string[]> rows)

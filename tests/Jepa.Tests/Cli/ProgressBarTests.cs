@@ -61,6 +61,29 @@ public class ProgressBarTests
         }
     }
 
+    [Fact]
+    public void Synth_draws_the_bar_on_a_terminal_and_writes_no_control_character_when_redirected()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
+        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+        const string small = "--train 3 --val 1 --seconds 1 --size 32";
+
+        var terminal = UnderTerminal($"dotnet '{dll}' synth --kind bouncing --out '{JepaProcess.TempDir("synth-tty")}' {small} --progress auto");
+        Assert.Contains("synth [", terminal);
+        Assert.Contains("4/4 videos", terminal);
+        Assert.Contains("\u001b[K", terminal);
+
+        var dir = JepaProcess.TempDir("synth-redirected");
+        var r = JepaProcess.Run(dir, "synth", "--kind", "bouncing", "--out", dir, "--train", "3", "--val", "1", "--seconds", "1", "--size", "32", "--progress", "auto");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Wrote 3 training and 1 validation videos", r.Stdout);
+        foreach (var text in new[] { r.Stdout, r.Stderr })
+        {
+            Assert.DoesNotContain("\r", text);
+            Assert.DoesNotContain("\u001b", text);
+        }
+    }
+
     // Runs a shell command under script(1), which gives it a pseudo-terminal, and returns what the terminal showed.
     private static string UnderTerminal(string command)
     {
