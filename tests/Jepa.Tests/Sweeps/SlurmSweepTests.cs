@@ -8,13 +8,13 @@ using Jepa.Tests.TestSupport;
 namespace Jepa.Tests.Sweeps;
 
 /// <summary>
-/// jepa sweep --on slurm against a real one-node SLURM started by the test (no mock): a 2-run array job,
+/// jepa sweep --on slurm against a real one-node SLURM started by the test (no mock): a 3-run array job,
 /// one task preempted (scontrol requeue), the other sent the time-limit signal (SIGTERM to the batch shell
 /// only, as --signal=B:TERM@N does); both finish, resume exactly, and the results table lists them.
 /// </summary>
 public class SlurmSweepTests
 {
-    private static readonly string[] Runs = ["train.lr-0.001", "train.lr-0.002"];
+    private static readonly string[] Runs = ["train.lr-0.001", "train.lr-0.002", "train.lr-0.003"];
 
     private static string[] Sweep() =>
     [
@@ -25,7 +25,7 @@ public class SlurmSweepTests
         "--set", "model.predictor_dim=32", "--set", "model.depth=1", "--set", "model.predictor_depth=1",
         "--set", "train.batch_size=4", "--set", "train.warmup_steps=1", "--set", "log.every=1",
         "--set", "eval.every=0", "--set", "eval.clips=4",
-        "--grid", "train.lr=0.001,0.002",
+        "--grid", "train.lr=0.001,0.002,0.003",
     ];
 
     private static List<(int Step, double Loss)> Losses(string runDir) =>
@@ -56,7 +56,7 @@ public class SlurmSweepTests
         var job = Regex.Match(submit.Stdout, @"Submitted array job (\d+)").Groups[1].Value;
         Assert.True(job.Length > 0, submit.Stdout);
         var script = File.ReadAllText(Path.Combine(sw, "sweep.sbatch"));
-        foreach (var line in new[] { "#SBATCH --array=0-1", "#SBATCH --requeue", "#SBATCH --signal=B:TERM@120", "#SBATCH --open-mode=append", "#SBATCH --cpus-per-task=1", "#SBATCH --time=10:00" })
+        foreach (var line in new[] { "#SBATCH --array=0-2", "#SBATCH --requeue", "#SBATCH --signal=B:TERM@120", "#SBATCH --open-mode=append", "#SBATCH --cpus-per-task=1", "#SBATCH --time=10:00" })
             Assert.Contains(line, script);
         Assert.DoesNotContain("--gres", script);
 
@@ -92,13 +92,17 @@ public class SlurmSweepTests
         Assert.All(runs, r => Assert.Equal("done", r.GetProperty("state").GetString()));
         Assert.All(runs, r => Assert.Equal(40, r.GetProperty("step").GetInt64()));
         var results = File.ReadAllLines(Path.Combine(sw, "results.csv"));
-        Assert.Equal(3, results.Length);
+        Assert.Equal(4, results.Length);
         var ratio = Array.IndexOf(results[0].Split(','), "l1_h1_ratio");
         Assert.True(ratio > 0, results[0]);
         Assert.All(results.Skip(1), row => Assert.InRange(double.Parse(row.Split(',')[ratio], CultureInfo.InvariantCulture), 0.3, 2.0));
 
+        // Task 2 ran without interruption.
+        Assert.Equal("0", cluster.Job($"{job}_2")["Restarts"]);
+        Assert.Equal("COMPLETED", cluster.Job($"{job}_2")["JobState"]);
+
         // Each interrupted run's losses equal the same config trained without interruption, step for step.
-        foreach (var name in Runs)
+        foreach (var name in Runs.Take(2))
         {
             var runDir = Path.Combine(sw, "runs", name);
             var plain = JepaProcess.Run(dir, "train", "--config", Path.Combine(runDir, "config.yaml"), "--run-dir", "plain-" + name,
