@@ -20,10 +20,11 @@ internal static class EmbedCommand
         var stride = new Option<int?>("--stride") { Description = "Frames between the starts of consecutive windows (default: the checkpoint's data.frames, windows side by side)." };
         var shard = new Option<string?>("--shard") { Description = "i/n: embed only videos k (of the sorted list) with k mod n = i, into DIR/index-i-of-n.csv (e.g. a SLURM array task); join the parts with --merge." };
         var merge = new Option<bool>("--merge") { Description = "Join the parts DIR/index-i-of-n.csv (and bad_videos-i-of-n.csv) that jepa embed --shard wrote into DIR/index.csv (no --checkpoint or --data, nothing embedded)." };
+        var progress = ProgressBar.Option();
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("embed", "Write the online encoders' embeddings of every video (windows of data.frames frames) as .npy files with an index.csv; rerun to resume.")
-            { checkpoint, data, output, level, pool, dtype, stride, shard, merge, device };
+            { checkpoint, data, output, level, pool, dtype, stride, shard, merge, device, progress };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             if (parse.GetValue(merge))
@@ -42,6 +43,7 @@ internal static class EmbedCommand
                 EmbedOptions.ParseDtype(parse.GetValue(dtype)!), parse.GetValue(stride), parse.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.Whole);
             if (options.Stride is < 1)
                 throw new UsageException($"--stride {options.Stride} must be at least 1 (frames between the starts of consecutive windows).");
+            var mode = ProgressBar.ParseMode(parse.GetValue(progress));
             var outDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");
             var videos = VideoList.Resolve(parse.GetValue(data)!);
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
@@ -53,7 +55,9 @@ internal static class EmbedCommand
             {
                 var embedder = new Embedder(model, header.Config, options, dev, log);
                 embedder.Settings(ckpt, header.Step).Claim(outDir);
-                var r = await embedder.RunAsync(videos, outDir, token);
+                EmbedResult r;
+                using (var bar = ProgressBar.Start(mode, "embed", Enumerable.Range(0, videos.Count).Count(options.Shard.Holds), "videos"))
+                    r = await embedder.RunAsync(videos, outDir, token, done => bar.Report(done));
                 Console.WriteLine($"Shard {options.Shard}: {r.Videos} videos, {r.Embedded} embedded, {r.Skipped} already done, {r.Bad} bad; {r.Files} files in {r.IndexPath}"
                     + (r.BadPath is null ? "" : $"; bad videos listed in {r.BadPath}"));
                 // Some video embedded or already done: the job did its part. None of them usable: a failure.

@@ -37,7 +37,8 @@ public sealed class Embedder(HJepa model, JepaConfig config, EmbedOptions option
         frames, stride, fps, size);
 
     /// <summary>Embeds this shard's videos of <paramref name="videos"/> (the whole sorted list, so every shard splits it alike) into <paramref name="outDir"/>.</summary>
-    public async Task<EmbedResult> RunAsync(IReadOnlyList<VideoEntry> videos, string outDir, CancellationToken ct)
+    /// <param name="progress">called after each of this shard's videos (embedded, already done or bad) with the count so far</param>
+    public async Task<EmbedResult> RunAsync(IReadOnlyList<VideoEntry> videos, string outDir, CancellationToken ct, Action<int>? progress = null)
     {
         if (stride < 1)
             throw new UsageException($"--stride {stride} must be at least 1 (frames between the starts of consecutive windows).");
@@ -51,6 +52,7 @@ public sealed class Embedder(HJepa model, JepaConfig config, EmbedOptions option
         for (int v = 0; v < videos.Count; v++)
         {
             if (!options.Shard.Holds(v)) continue;
+            progress?.Invoke(mine);
             mine++;
             ct.ThrowIfCancellationRequested();
             var video = videos[v].Path;
@@ -78,6 +80,7 @@ public sealed class Embedder(HJepa model, JepaConfig config, EmbedOptions option
             }
         }
 
+        progress?.Invoke(mine);
         EmbedIndex.Write(indexPath, rows);
         WriteBad(badPath, bad);
         return new EmbedResult(mine, embedded, skipped, bad.Count, rows.Count, indexPath, bad.Count > 0 ? badPath : null);

@@ -84,6 +84,33 @@ public class ProgressBarTests
         }
     }
 
+    [Fact]
+    public void Embed_draws_the_bar_on_a_terminal_and_writes_no_control_character_when_redirected()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
+        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+        var dir = JepaProcess.TempDir("embed-bar");
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
+        var data = Directory.CreateDirectory(Path.Combine(dir, "videos")).FullName;
+        var val = Directory.GetFiles(Path.Combine(TestVideos.BouncingDir, "val"), "*.mp4").Order().ToArray();
+        File.Copy(val[0], Path.Combine(data, "a.mp4"));
+        File.Copy(val[1], Path.Combine(data, "b.mp4"));
+
+        var terminal = UnderTerminal($"dotnet '{dll}' embed --checkpoint '{ckpt}' --data '{data}' --out '{Path.Combine(dir, "tty")}' --device cpu --progress auto");
+        Assert.Contains("embed [", terminal);
+        Assert.Contains("2/2 videos", terminal);
+        Assert.Contains("\u001b[K", terminal);
+
+        var r = JepaProcess.Run(dir, "embed", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("2 embedded", r.Stdout);
+        foreach (var text in new[] { r.Stdout, r.Stderr })
+        {
+            Assert.DoesNotContain("\r", text);
+            Assert.DoesNotContain("\u001b", text);
+        }
+    }
+
     // Runs a shell command under script(1), which gives it a pseudo-terminal, and returns what the terminal showed.
     private static string UnderTerminal(string command)
     {
