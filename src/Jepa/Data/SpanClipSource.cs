@@ -34,8 +34,7 @@ public sealed class SpanClipSource
         if (videos.Count == 0)
             throw new ArgumentException("at least one video is needed", nameof(videos));
         paths = videos.Select(v => v.Path).ToArray();
-        // The same grid as the per-clip source: floor(duration × fps) frames, at least 1.
-        frameCounts = videos.Select(v => Math.Max(1, (int)Math.Floor(v.DurationS * data.Fps + 1e-6))).ToArray();
+        frameCounts = StreamingClipSource.FrameGrid(videos, data.Fps); // the per-clip source's grid
         this.data = data;
         this.bad = bad;
         this.key = key;

@@ -27,12 +27,15 @@ public sealed class StreamingClipSource : IClipSource
         if (videos.Count == 0)
             throw new ArgumentException("at least one video is needed", nameof(videos));
         paths = videos.Select(v => v.Path).ToArray();
-        // Frames on the fps grid that start inside the video: floor(duration × fps), at least 1.
-        frameCounts = videos.Select(v => Math.Max(1, (int)Math.Floor(v.DurationS * data.Fps + 1e-6))).ToArray();
+        frameCounts = FrameGrid(videos, data.Fps);
         this.data = data;
         this.bad = bad;
         this.key = key;
     }
+
+    /// <summary>Frames on the fps grid that start inside each video: floor(duration × fps), at least 1.</summary>
+    internal static int[] FrameGrid(IReadOnlyList<(string Path, double DurationS)> videos, double fps) =>
+        videos.Select(v => Math.Max(1, (int)Math.Floor(v.DurationS * fps + 1e-6))).ToArray();
 
     /// <inheritdoc/>
     public IReadOnlyList<int> FrameCounts => frameCounts;

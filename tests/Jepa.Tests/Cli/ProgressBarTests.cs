@@ -54,11 +54,7 @@ public class ProgressBarTests
         var r = JepaProcess.Run(dir, "prepare", src, "--out", dir, "--set", "data.frames=4", "--progress", "auto");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("Prepared 1", r.Stdout);
-        foreach (var text in new[] { r.Stdout, r.Stderr })
-        {
-            Assert.DoesNotContain("\r", text);
-            Assert.DoesNotContain("\u001b", text);
-        }
+        AssertNoControlCharacters(r.Stdout, r.Stderr);
     }
 
     [Fact]
@@ -77,11 +73,7 @@ public class ProgressBarTests
         var r = JepaProcess.Run(dir, "synth", "--kind", "bouncing", "--out", dir, "--train", "3", "--val", "1", "--seconds", "1", "--size", "32", "--progress", "auto");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("Wrote 3 training and 1 validation videos", r.Stdout);
-        foreach (var text in new[] { r.Stdout, r.Stderr })
-        {
-            Assert.DoesNotContain("\r", text);
-            Assert.DoesNotContain("\u001b", text);
-        }
+        AssertNoControlCharacters(r.Stdout, r.Stderr);
     }
 
     [Fact]
@@ -104,7 +96,13 @@ public class ProgressBarTests
         var r = JepaProcess.Run(dir, "embed", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("2 embedded", r.Stdout);
-        foreach (var text in new[] { r.Stdout, r.Stderr })
+        AssertNoControlCharacters(r.Stdout, r.Stderr);
+    }
+
+    // Redirected output: neither stream holds a carriage return or an escape code.
+    private static void AssertNoControlCharacters(params string[] texts)
+    {
+        foreach (var text in texts)
         {
             Assert.DoesNotContain("\r", text);
             Assert.DoesNotContain("\u001b", text);
