@@ -14,13 +14,14 @@ namespace Jepa.Tests.Sweeps;
 /// </summary>
 public class SlurmSweepTests
 {
+    private const int Steps = 60;
     private static readonly string[] Runs = ["train.lr-0.001", "train.lr-0.002", "train.lr-0.003"];
 
     private static string[] Sweep() =>
     [
         "sweep", "--out", "sw", "--on", "slurm", "--gpus", "0", "--cpus", "1", "--time", "10:00",
         "--set", $"data.train={TestVideos.BouncingDir}/train", "--set", $"data.val={TestVideos.BouncingDir}/val",
-        "--set", "train.steps=40", "--set", "train.checkpoint_every=4",
+        "--set", $"train.steps={Steps}", "--set", "train.checkpoint_every=4",
         "--set", "data.size=32", "--set", "data.frames=4", "--set", "model.dim=32", "--set", "model.heads=2",
         "--set", "model.predictor_dim=32", "--set", "model.depth=1", "--set", "model.predictor_depth=1",
         "--set", "train.batch_size=4", "--set", "train.warmup_steps=1", "--set", "log.every=1",
@@ -34,12 +35,24 @@ public class SlurmSweepTests
             .Select(e => (e.GetProperty("step").GetInt32(), e.GetProperty("loss").GetDouble()))
             .ToList();
 
-    private static void WaitFor(string file, SlurmCluster cluster)
+    /// <summary>
+    /// Polls every run at once and acts on each as soon as its first checkpoint exists: the tasks run side by
+    /// side, so waiting for one and then the other let a fast machine finish (and rotate away) the second first.
+    /// </summary>
+    private static void OnFirstCheckpoint(string sw, SlurmCluster cluster, Dictionary<string, Action> actions)
     {
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(file))
+        while (actions.Count > 0)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{file} did not appear in 2 minutes\n{cluster.Logs()}");
+            foreach (var (run, act) in actions.ToList())
+            {
+                var dir = Path.Combine(sw, "runs", run, "checkpoints");
+                if (!Directory.Exists(dir) || !Directory.EnumerateFiles(dir, "step-*.ckpt").Any()) continue;
+                Assert.False(File.Exists(Path.Combine(sw, "runs", run, "checkpoints", $"step-{Steps:D6}.ckpt")), $"{run} finished before the test could interrupt it");
+                act();
+                actions.Remove(run);
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"no checkpoint of {string.Join(", ", actions.Keys)} appeared in 2 minutes\n{cluster.Logs()}");
             Thread.Sleep(20);
         }
     }
@@ -63,12 +76,19 @@ public class SlurmSweepTests
         // Task 0 is preempted the way SLURM preempts (requeue: TERM to every process, the job back in the
         // queue); task 1 gets what the time limit sends (SIGTERM to jepa, the batch shell, alone) and must
         // requeue itself. Both after a checkpoint, well before their last step.
-        WaitFor(Path.Combine(sw, "runs", Runs[0], "checkpoints", "step-000004.ckpt"), cluster);
-        var requeue = cluster.RunTool("scontrol", "requeue", $"{job}_0");
-        Assert.True(requeue.ExitCode == 0, requeue.Stderr);
-        WaitFor(Path.Combine(sw, "runs", Runs[1], "checkpoints", "step-000004.ckpt"), cluster);
-        var signal = cluster.RunTool("scancel", "--batch", "--signal=TERM", $"{job}_1");
-        Assert.True(signal.ExitCode == 0, signal.Stderr);
+        OnFirstCheckpoint(sw, cluster, new()
+        {
+            [Runs[0]] = () =>
+            {
+                var requeue = cluster.RunTool("scontrol", "requeue", $"{job}_0");
+                Assert.True(requeue.ExitCode == 0, requeue.Stderr);
+            },
+            [Runs[1]] = () =>
+            {
+                var signal = cluster.RunTool("scancel", "--batch", "--signal=TERM", $"{job}_1");
+                Assert.True(signal.ExitCode == 0, signal.Stderr);
+            },
+        });
 
         Assert.True(cluster.WaitForEmptyQueue(TimeSpan.FromMinutes(4)), $"the array job did not finish in 4 minutes\n{cluster.Logs()}");
         for (int i = 0; i < 2; i++)
@@ -90,7 +110,7 @@ public class SlurmSweepTests
         Assert.True(status.ExitCode == 0, status.Stderr);
         var runs = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("runs").EnumerateArray().ToList();
         Assert.All(runs, r => Assert.Equal("done", r.GetProperty("state").GetString()));
-        Assert.All(runs, r => Assert.Equal(40, r.GetProperty("step").GetInt64()));
+        Assert.All(runs, r => Assert.Equal(Steps, r.GetProperty("step").GetInt64()));
         var results = File.ReadAllLines(Path.Combine(sw, "results.csv"));
         Assert.Equal(4, results.Length);
         var ratio = Array.IndexOf(results[0].Split(','), "l1_h1_ratio");
