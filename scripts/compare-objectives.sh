@@ -20,7 +20,8 @@
 # Options: --objectives ema,vicreg,...  (default: all six)   --set key=value (any number; passed to train)
 #          --eval-every N (collapse-monitor interval; default steps/10)
 # A run whose checkpoint is already at --steps is not trained again, and its eval is not redone when its
-# report is newer than the checkpoint (delete OUT/runs/NAME to redo it).
+# report is newer than the checkpoint (delete OUT/runs/NAME to redo it). Subsets (--objectives) may run
+# side by side into one --out, e.g. to use more of a machine: each objective is locked while it runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # JEPA_BIN=path/to/jepa runs another build (e.g. a copy, so a rebuild cannot swap it mid-comparison).
@@ -103,6 +104,9 @@ IFS=',' read -r -a names <<< "$objectives"
 for name in "${names[@]}"; do
     run="$out/runs/$name"
     ckpt="$run/checkpoints/step-$(printf %06d "$steps").ckpt"
+    # Several subsets may run side by side into one --out: one objective is trained and evaluated by one
+    # of them at a time (the other waits, then finds it done).
+    if command -v flock > /dev/null; then exec 9> "$out/runs/$name.lock"; flock 9; fi
     echo "== $name: training $steps steps into $run"
     start=$(date +%s)
     if [ -f "$ckpt" ]; then
@@ -115,6 +119,7 @@ for name in "${names[@]}"; do
     fi
     if [ -f "$run/eval/report.json" ] && [ "$run/eval/report.json" -nt "$ckpt" ]; then
         echo "== $name: evaluated already (delete $run/eval to redo)"
+        exec 9>&-
         continue
     fi
     echo "== $name: evaluating"
@@ -126,6 +131,7 @@ for name in "${names[@]}"; do
     [ -z "$labels" ] || evalargs+=(--labels "$labels")
     jepa eval "${evalargs[@]}"
     echo $(( $(date +%s) - start )) > "$run/eval_seconds"
+    exec 9>&-
 done
 
 python3 "$root/scripts/compare_objectives_table.py" "$out" "$steps" "$config" "${names[@]}"
