@@ -142,11 +142,11 @@ def panels_for(rows, label):
 
 def both_markdown(b, p, steps, batch):
     lines = [f"{steps} steps of {batch} clips per objective and data set ({steps * batch} clips), seed 0, same schedule.", "",
-             "| objective | bouncing ratio L1 | eff. rank L1 / L2 | live dirs L1 / L2 | std L1 | speed probe (random enc.) | clips/s | physics ratio L1 | eff. rank L1 / L2 | live dirs L1 / L2 | std L1 | voe rel. acc. (level:statistic; untrained) | clips/s | non-finite |",
+             "| objective | bouncing ratio L1 | eff. rank L1 / L2 | live dirs L1 / L2 | std L1 | speed probe, best linear (level features; random enc.) | clips/s | physics ratio L1 | eff. rank L1 / L2 | live dirs L1 / L2 | std L1 | voe rel. acc. (level:statistic; untrained) | clips/s | non-finite |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for rb, rp in zip(b, p):
         pr = rb.get("probe")
-        probe = f"{pr['accuracy']:.3f} ({pr['random_encoder_accuracy']:.3f})" if pr else "–"
+        probe = f"{pr['accuracy']:.3f} (L{pr['level']} {pr['features']}; {pr['random_encoder_accuracy']:.3f})" if pr else "–"
         v = rp.get("voe")
         voe = f"{v['relative_accuracy']:.3f} ({v['level']}:{v['statistic']}; {v['untrained_relative_accuracy']:.3f})" if v else "–"
         ranks = lambda r: f"{fmt(r.get('rank_share_level1'), '.0%')} / {fmt(r.get('rank_share_level2'), '.0%')}"
