@@ -19,8 +19,8 @@
 #
 # Options: --objectives ema,vicreg,...  (default: all six)   --set key=value (any number; passed to train)
 #          --eval-every N (collapse-monitor interval; default steps/10)
-# A run whose checkpoint is already at --steps is not trained again, and its eval is not redone when its
-# report is newer than the checkpoint (delete OUT/runs/NAME to redo it). Subsets (--objectives) may run
+# A run whose checkpoint is already at --steps is not trained again, and its eval is not redone when it
+# finished after the checkpoint was written (delete OUT/runs/NAME to redo it). Subsets (--objectives) may run
 # side by side into one --out, e.g. to use more of a machine: each objective is locked while it runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -117,7 +117,8 @@ for name in "${names[@]}"; do
             --set "eval.every=$every" --set "log.every=$every"
         echo $(( $(date +%s) - start )) > "$run/train_seconds"
     fi
-    if [ -f "$run/eval/report.json" ] && [ "$run/eval/report.json" -nt "$ckpt" ]; then
+    # eval_seconds is written when the evaluation has finished (report.json is written section by section).
+    if [ -f "$run/eval_seconds" ] && [ "$run/eval_seconds" -nt "$ckpt" ] && [ -f "$run/eval/report.json" ]; then
         echo "== $name: evaluated already (delete $run/eval to redo)"
         exec 9>&-
         continue
