@@ -59,6 +59,8 @@ internal static class EvalCommand
             var (header, model) = Checkpoint.LoadModel(ckpt, dev);
             using (model)
             {
+                if (voeCsv is not null && choice is null && parse.GetValue(selectOn) is null && header.Config.Eval.VoeSelect is { } fixedInConfig)
+                    choice = ConfigChoice(fixedInConfig);
                 int context = parse.GetValue(minContext);
                 if (voeCsv is not null && (context < 1 || context >= model.Frames))
                     throw new UsageException($"--min-context {context} is out of range for this checkpoint; give 1 to {model.Frames - 1} (its model sees {model.Frames} frames).");
@@ -162,6 +164,14 @@ internal static class EvalCommand
         run.Bars.Finish();
         ReportWriter.Merge(run.ReportPath, probe, run.Identity);
         Console.Write(ProbeEvaluator.Table(probe.Probe));
+    }
+
+    /// <summary>eval.voe_select of the checkpoint's config as a choice (the validator checked only its form).</summary>
+    private static VoeChoice ConfigChoice(string text)
+    {
+        var parsed = VoeEvaluator.ParseChoice(text)
+            ?? throw new UsageException($"'eval.voe_select' of the checkpoint's config is '{text}', which names no voe row; give --select LEVEL:STATISTIC with one of {string.Join(", ", SurpriseCurve.Statistics)} instead.");
+        return new VoeChoice(parsed.Level, parsed.Statistic, "eval.voe_select in the config");
     }
 
     /// <summary>--select LEVEL:STATISTIC as a choice; --select-on is checked here and chosen later, on its set.</summary>

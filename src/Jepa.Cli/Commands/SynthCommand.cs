@@ -18,6 +18,7 @@ internal static class SynthCommand
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same videos.", DefaultValueFactory = _ => 0 };
         var gravity = new Option<bool>("--gravity") { Description = "bouncing only: objects fall and bounce off the floor (the physics world always has gravity)." };
         var groups = new Option<int>("--groups") { Description = "voe only: groups of clips sharing a start.", DefaultValueFactory = _ => new SynthOptions().Groups };
+        var occluders = new Option<bool>("--occluders") { Description = "physics and voe: the world with occluders. physics: 0 to 2 screens per clip that the object passes behind. voe: every other group passes the object behind a screen (vanish_behind, hidden_recolour/reshape/resize, reappear_early/late/place/speed), the others add motion changes in plain view (slowdown, speedup, reversal, stop)." };
         var progress = ProgressBar.Option();
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a set already in --out: first remove the files jepa synth writes there (and stop if another file is in its folders)." };
 
@@ -25,14 +26,14 @@ internal static class SynthCommand
         var kindFlags = new Dictionary<string, Option[]>
         {
             ["bouncing"] = [train, val, gravity],
-            ["physics"] = [train, val],
-            ["voe"] = [groups],
+            ["physics"] = [train, val, occluders],
+            ["voe"] = [groups, occluders],
             ["rooms"] = [train, val],
         };
 
         var command = new Command("synth", "Generate synthetic videos: bouncing objects with speed labels (bouncing), plausible clips of a world with gravity, a floor and a wall (physics), groups of one plausible and six impossible continuations with pairs.csv (voe), or an agent exploring two rooms joined by a door, with an action file beside each video (rooms).")
         {
-            kind, output, train, val, seconds, fps, size, seed, gravity, groups, overwrite, progress,
+            kind, output, train, val, seconds, fps, size, seed, gravity, groups, occluders, overwrite, progress,
         };
         command.SetAction((parse, ct) => CliOptions.Run(parse, token =>
         {
@@ -54,6 +55,7 @@ internal static class SynthCommand
                 Seed = parse.GetValue(seed),
                 Gravity = parse.GetValue(gravity),
                 Groups = parse.GetValue(groups),
+                Occluders = parse.GetValue(occluders),
             };
             if (k != "voe" && (options.TrainCount < 0 || options.ValCount < 0 || options.TrainCount + options.ValCount == 0))
                 throw new UsageException("--train and --val must be ≥ 0 and not both 0.");
@@ -66,7 +68,7 @@ internal static class SynthCommand
                 throw new UsageException("--groups must be at least 1.");
             var outDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");
             SynthOutput.Prepare(outDir, k, parse.GetValue(overwrite));
-            int videos = k == "voe" ? options.Groups * (1 + SynthPhysicsSet.Violations.Count) : options.TrainCount + options.ValCount;
+            int videos = k == "voe" ? SynthPhysicsSet.VoeVideoCount(options) : options.TrainCount + options.ValCount;
             using var bar = ProgressBar.Start(mode, "synth", videos, "videos");
             int written = 0;
             options = options with { VideoWritten = () => bar.Report(Interlocked.Increment(ref written)) };
@@ -75,7 +77,7 @@ internal static class SynthCommand
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var pairs = SynthPhysicsSet.GenerateVoe(outDir, options, token);
                 bar.Dispose(); // the bar finishes its line before the summary
-                Console.WriteLine($"Wrote {options.Groups} groups of {1 + SynthPhysicsSet.Violations.Count} clips in {clock.Elapsed.TotalSeconds:F1} s; pairs: {pairs}");
+                Console.WriteLine($"Wrote {options.Groups} groups ({videos} clips) in {clock.Elapsed.TotalSeconds:F1} s; pairs: {pairs}");
                 return Task.FromResult(0);
             }
             var result = k switch

@@ -19,6 +19,8 @@ public static class ConfigValidator
         check.AtLeast(c.Eval.Clips, 1, "eval.clips", "it is the number of held-out clips scored by eval");
         check.AtLeast(c.Eval.BatchSize, 1, "eval.batch_size", "it is the number of clips per evaluation batch");
         check.AtLeast(c.Eval.Every, 0, "eval.every", "it is the number of steps between collapse-monitor measurements (0 turns them off)");
+        check.That(c.Eval.VoeSelect is null || System.Text.RegularExpressions.Regex.IsMatch(c.Eval.VoeSelect, "^[12]:[a-z_]+$"),
+            $"'eval.voe_select' is {ConfigScalars.Show(c.Eval.VoeSelect ?? "")}; write LEVEL:STATISTIC with level 1 or 2, e.g. 2:token_mean_time_mean");
         check.That(c.Eval.MinRankShare is >= 0 and <= 1, $"'eval.min_rank_share' is {c.Eval.MinRankShare}; it must be between 0 and 1 (a share of the embedding dim)");
         check.AtLeast(c.Log.Every, 1, "log.every", "it is the number of steps between log lines");
         var p = c.Plan;

@@ -217,6 +217,12 @@ public sealed record EvalConfig
 
     /// <summary>Warn when a level's effective rank falls below this share of its dim (the design's healthy runs kept 26–61%).</summary>
     public double MinRankShare { get; init; } = 0.1;
+
+    /// <summary>
+    /// The voe level and statistic fixed before any test set is seen, as LEVEL:STATISTIC (e.g. <c>2:token_mean_time_mean</c>):
+    /// <c>jepa eval --task voe</c> reports it as <c>voe.selected</c> unless <c>--select</c> or <c>--select-on</c> is given. Null: none.
+    /// </summary>
+    public string? VoeSelect { get; init; }
 }
 
 /// <summary>

@@ -78,6 +78,10 @@ public static class VoeEvaluator
             selected = new VoeSelected(row.Level, row.Statistic, choice.ChosenOn, row.RelativeAccuracy, row.Auroc,
                 row.UntrainedRelativeAccuracy, row.PixelRelativeAccuracy, EventsOf(row.Level, row.Statistic));
         }
+        // Each level at the statistic reported (selected, else best): what each level contributes per event.
+        string levelStat = selected?.Statistic ?? best.Statistic;
+        var byLevel = rows.Where(r => r.Statistic == levelStat)
+            .Select(r => new VoeLevelEvents(r.Level, levelStat, r.RelativeAccuracy, EventsOf(r.Level, levelStat))).ToList();
         var groups = clips.Select(c => c.Group).Distinct().ToList();
         int pairs = VoeMetrics.Pairs(clips);
         var curves = new List<VoeCurve>();
@@ -93,7 +97,7 @@ public static class VoeEvaluator
             localisation = SurprisePictures.Localise(clips, videos, level1, grid);
             pictures = SurprisePictures.Write(picturesDir, clips, videos, level1, grid, fps);
         }
-        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures));
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures, byLevel));
     }
 
     /// <summary>The row with the highest relative accuracy (AUROC breaks ties): the choice a selection set makes.</summary>
@@ -143,6 +147,14 @@ public static class VoeEvaluator
             sb.AppendLine("  event            pairs   model  untrained  pixel-diff");
             foreach (var e in voe.ByEvent)
                 sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}   {e.RelativeAccuracy,5:F3}      {e.UntrainedRelativeAccuracy,5:F3}       {e.PixelRelativeAccuracy,5:F3}");
+        }
+        if (voe.ByLevel is { Count: > 0 } levels && levels[0].ByEvent.Count > 0)
+        {
+            sb.AppendLine(c, $"By level ({levels[0].Statistic}); relative accuracy per event:");
+            sb.AppendLine("  event           " + string.Concat(levels.Select(l => $"  level {l.Level}")));
+            sb.AppendLine("  all             " + string.Concat(levels.Select(l => string.Create(c, $"  {l.RelativeAccuracy,7:F3}"))));
+            foreach (var name in levels[0].ByEvent.Select(e => e.Event))
+                sb.AppendLine($"  {name,-15} " + string.Concat(levels.Select(l => string.Create(c, $"  {l.ByEvent.First(e => e.Event == name).RelativeAccuracy,7:F3}"))));
         }
         return sb.ToString();
     }

@@ -48,6 +48,13 @@ public sealed record VoeSelected(
     [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
     [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
 
+/// <summary>Relative accuracy per event at one level, for one statistic: what that level alone tells apart.</summary>
+public sealed record VoeLevelEvents(
+    [property: JsonPropertyName("level")] int Level,
+    [property: JsonPropertyName("statistic")] string Statistic,
+    [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
+    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
+
 /// <summary>A level and surprise statistic fixed in advance, and where it was chosen (for the report).</summary>
 public sealed record VoeChoice(int Level, string Statistic, string ChosenOn);
 
@@ -62,7 +69,8 @@ public sealed record VoeSection(
     [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent,
     [property: JsonPropertyName("selected"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VoeSelected? Selected = null,
     [property: JsonPropertyName("localisation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LocalisationRow>? Localisation = null,
-    [property: JsonPropertyName("pictures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportPicture>? Pictures = null);
+    [property: JsonPropertyName("pictures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportPicture>? Pictures = null,
+    [property: JsonPropertyName("by_level"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<VoeLevelEvents>? ByLevel = null);
 
 /// <summary>The result of eval --task voe: <c>{"voe": …}</c> in report.json.</summary>
 public sealed record VoeReport([property: JsonPropertyName("voe")] VoeSection Voe);

@@ -27,6 +27,13 @@ public sealed record SynthOptions
     /// <summary>Each video has 1..MaxObjects objects.</summary>
     public int MaxObjects { get; init; } = 2;
 
+    /// <summary>
+    /// Physics and voe: the world with occluders. Training clips get 0 to 2 screens the object passes behind;
+    /// a voe set alternates today's groups (plus motion changes in plain view) with groups whose object
+    /// passes behind a screen (and the events hidden there). False keeps the world and sets of before.
+    /// </summary>
+    public bool Occluders { get; init; } = false;
+
     /// <summary>Groups of clips sharing a start in a violation-of-expectation set (kind voe).</summary>
     public int Groups { get; init; } = 32;
 

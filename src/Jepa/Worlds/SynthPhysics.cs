@@ -23,6 +23,54 @@ public enum PhysicsEvent
 
     /// <summary>The object takes another shape.</summary>
     Reshape,
+
+    /// <summary>The object goes behind a screen and never comes out (event: its first hidden frame).</summary>
+    VanishBehind,
+
+    /// <summary>The object comes out from behind the screen in another colour (changed at its first hidden frame).</summary>
+    HiddenRecolour,
+
+    /// <summary>The object comes out from behind the screen in another shape.</summary>
+    HiddenReshape,
+
+    /// <summary>The object comes out from behind the screen smaller (0.6 of its radius).</summary>
+    HiddenResize,
+
+    /// <summary>Behind the screen the object skips <see cref="PhysicsScene.Shift"/> frames of its path: it comes out too early.</summary>
+    ReappearEarly,
+
+    /// <summary>Behind the screen the object stops for <see cref="PhysicsScene.Shift"/> frames: it comes out too late.</summary>
+    ReappearLate,
+
+    /// <summary>Behind the screen the object moves up or down by <see cref="PhysicsScene.Shift"/> frame sides: it comes out at the wrong place.</summary>
+    ReappearPlace,
+
+    /// <summary>Behind the screen the horizontal speed is multiplied by <see cref="PhysicsScene.Shift"/>: it comes out at the wrong speed.</summary>
+    ReappearSpeed,
+
+    /// <summary>In plain view, mid-flight, the velocity drops to a quarter with nothing to cause it.</summary>
+    Slowdown,
+
+    /// <summary>In plain view, mid-flight, the velocity grows 2.5 times.</summary>
+    Speedup,
+
+    /// <summary>In plain view, mid-flight, the velocity turns back with nothing to hit.</summary>
+    Reversal,
+
+    /// <summary>In plain view, mid-flight, the object stops and stays in the air.</summary>
+    Stop,
+}
+
+/// <summary>
+/// A screen in front of the scene: a full-height band from the top of the frame to the floor, drawn over
+/// the object. The object moves on behind it as physics says; it is hidden while it is wholly behind it.
+/// </summary>
+/// <param name="X">Centre, in frame sides.</param>
+/// <param name="HalfWidth">Half the width, in frame sides.</param>
+public sealed record PhysicsScreen(double X, double HalfWidth)
+{
+    /// <summary>Whether an object centred at <paramref name="x"/> with half-width <paramref name="halfWidth"/> lies wholly behind the screen.</summary>
+    public bool Hides(double x, double halfWidth) => x - halfWidth >= X - HalfWidth && x + halfWidth <= X + HalfWidth;
 }
 
 /// <summary>
@@ -41,11 +89,23 @@ public enum PhysicsEvent
 /// <param name="Direction">Horizontal direction of the throw: <c>left</c> or <c>right</c>.</param>
 /// <param name="Event">What breaks the physics, or <see cref="PhysicsEvent.None"/>.</param>
 /// <param name="EventFrame">First frame that differs from the plausible clip.</param>
-/// <param name="Changed">The object's look after a recolour or reshape (same as <paramref name="Object"/> otherwise).</param>
+/// <param name="Changed">The object's look after a recolour, reshape or resize (same as <paramref name="Object"/> otherwise).</param>
+/// <param name="Screens">Screens drawn over the object (none in the world without occluders).</param>
+/// <param name="Shift">Size of a reappearance event: frames early or late, frame sides up (negative) or down, or a speed factor.</param>
 public sealed record PhysicsScene(
     int Size, double Fps, int FrameCount, ulong BackgroundSeed, double WallX, SynthObject Object,
-    string Speed, string Direction, PhysicsEvent Event, int EventFrame, SynthObject Changed)
+    string Speed, string Direction, PhysicsEvent Event, int EventFrame, SynthObject Changed,
+    IReadOnlyList<PhysicsScreen>? Screens = null, double Shift = 0)
 {
+    /// <summary>The screens, empty when there are none.</summary>
+    public IReadOnlyList<PhysicsScreen> ScreenList => Screens ?? [];
+
+    /// <summary>Whether the object at this centre is wholly behind one of the screens.</summary>
+    public bool Hidden(double x) => ScreenList.Any(s => s.Hides(x, Object.HalfWidth));
+
+    /// <summary>The events that change the object's look from <see cref="EventFrame"/> on.</summary>
+    public bool ChangesLook => Event is PhysicsEvent.Recolour or PhysicsEvent.Reshape or PhysicsEvent.HiddenRecolour or PhysicsEvent.HiddenReshape or PhysicsEvent.HiddenResize;
+
     /// <summary>Top of the floor band, in frame sides from the top.</summary>
     public const double FloorY = 0.86;
 
@@ -80,35 +140,61 @@ public sealed record PhysicsScene(
         for (int f = 0; f < FrameCount; f++)
         {
             bool after = Event != PhysicsEvent.None && f >= EventFrame;
-            if (Event == PhysicsEvent.Teleport && f == EventFrame)
-                x = Math.Clamp(2 * WallX - x, Object.HalfWidth, 1 - Object.HalfWidth);
-            result[f] = (x, y, !(after && Event == PhysicsEvent.Vanish));
-            double g = after && Event == PhysicsEvent.Antigravity ? -Gravity : Gravity;
-            for (int s = 0; s < Substeps; s++)
+            if (f == EventFrame)
             {
-                vy += g * dt;
-                double nx = x + vx * dt;
-                y += vy * dt;
-                bool crossing = Math.Abs(nx - WallX) < WallHalf + Object.HalfWidth && Math.Abs(x - WallX) >= WallHalf + Object.HalfWidth;
-                if (crossing && Event == PhysicsEvent.ThroughWall)
-                    wallBroken = true; // From the first contact on, the wall is no obstacle.
-                if (crossing && !wallBroken)
+                // Events that change the state once, at their frame; the physics goes on from there.
+                switch (Event)
                 {
-                    // Elastic reflection off the face the object was approaching.
-                    double face = x < WallX ? WallX - WallHalf - Object.HalfWidth : WallX + WallHalf + Object.HalfWidth;
-                    nx = 2 * face - nx;
-                    vx = -vx;
-                    contacts[f] = true;
+                    case PhysicsEvent.Teleport: x = Math.Clamp(2 * WallX - x, Object.HalfWidth, 1 - Object.HalfWidth); break;
+                    case PhysicsEvent.ReappearPlace: y = Math.Clamp(y + Shift, Object.Top, FloorY - Object.Bottom); break;
+                    case PhysicsEvent.ReappearSpeed: vx *= Shift; break;
+                    case PhysicsEvent.Slowdown: vx *= 0.25; vy *= 0.25; break;
+                    case PhysicsEvent.Speedup: vx *= 2.5; vy *= 2.5; break;
+                    case PhysicsEvent.Reversal: vx = -vx; vy = -vy; break;
+                    case PhysicsEvent.ReappearEarly:
+                        for (int k = 0; k < (int)Shift; k++)
+                            Step(ref x, ref y, ref vx, ref vy, Gravity, dt, ref wallBroken, out _);
+                        break;
                 }
-                x = nx;
-                if (x < Object.HalfWidth) { x = 2 * Object.HalfWidth - x; vx = Math.Abs(vx); contacts[f] = true; }
-                if (x > 1 - Object.HalfWidth) { x = 2 * (1 - Object.HalfWidth) - x; vx = -Math.Abs(vx); contacts[f] = true; }
-                if (y < Object.Top) { y = 2 * Object.Top - y; vy = Math.Abs(vy); contacts[f] = true; }
-                double floor = FloorY - Object.Bottom;
-                if (y > floor) { y = 2 * floor - y; vy = -Math.Abs(vy) * FloorRestitution; contacts[f] = true; }
             }
+            bool vanished = after && Event is PhysicsEvent.Vanish or PhysicsEvent.VanishBehind;
+            result[f] = (x, y, !vanished);
+            // A stopped object stays where it is; a late one waits behind the screen for Shift frames.
+            if (after && Event == PhysicsEvent.Stop || Event == PhysicsEvent.ReappearLate && f >= EventFrame && f < EventFrame + (int)Shift)
+                continue;
+            double g = after && Event == PhysicsEvent.Antigravity ? -Gravity : Gravity;
+            Step(ref x, ref y, ref vx, ref vy, g, dt, ref wallBroken, out contacts[f]);
         }
         return (result, contacts);
+    }
+
+    // One frame of physics in Substeps substeps; contact: whether the object hit something on the way.
+    private void Step(ref double x, ref double y, ref double vx, ref double vy, double g, double dt, ref bool wallBroken, out bool contact)
+    {
+        contact = false;
+        for (int s = 0; s < Substeps; s++)
+        {
+            vy += g * dt;
+            double nx = x + vx * dt;
+            y += vy * dt;
+            bool crossing = Math.Abs(nx - WallX) < WallHalf + Object.HalfWidth && Math.Abs(x - WallX) >= WallHalf + Object.HalfWidth;
+            if (crossing && Event == PhysicsEvent.ThroughWall)
+                wallBroken = true; // From the first contact on, the wall is no obstacle.
+            if (crossing && !wallBroken)
+            {
+                // Elastic reflection off the face the object was approaching.
+                double face = x < WallX ? WallX - WallHalf - Object.HalfWidth : WallX + WallHalf + Object.HalfWidth;
+                nx = 2 * face - nx;
+                vx = -vx;
+                contact = true;
+            }
+            x = nx;
+            if (x < Object.HalfWidth) { x = 2 * Object.HalfWidth - x; vx = Math.Abs(vx); contact = true; }
+            if (x > 1 - Object.HalfWidth) { x = 2 * (1 - Object.HalfWidth) - x; vx = -Math.Abs(vx); contact = true; }
+            if (y < Object.Top) { y = 2 * Object.Top - y; vy = Math.Abs(vy); contact = true; }
+            double floor = FloorY - Object.Bottom;
+            if (y > floor) { y = 2 * floor - y; vy = -Math.Abs(vy) * FloorRestitution; contact = true; }
+        }
     }
 
     /// <summary>The first frame at which the object touches the wall when the wall is solid, or -1.</summary>
@@ -135,10 +221,44 @@ public sealed record PhysicsScene(
             var frame = frames.AsSpan(f * frameBytes, frameBytes);
             scenery.CopyTo(frame);
             if (!path[f].Visible) continue;
-            bool changed = Event is PhysicsEvent.Recolour or PhysicsEvent.Reshape && f >= EventFrame;
-            SynthRenderer.Draw(frame, Size, changed ? Changed : Object, path[f].X, path[f].Y);
+            SynthRenderer.Draw(frame, Size, ChangesLook && f >= EventFrame ? Changed : Object, path[f].X, path[f].Y);
+        }
+        if (ScreenList.Count > 0)
+        {
+            var screens = new byte[frameBytes];
+            var drawn = DrawScreens(screens);
+            for (int f = 0; f < FrameCount; f++)
+                foreach (int k in drawn)
+                    frames[f * frameBytes + k] = screens[k];
         }
         return frames;
+    }
+
+    /// <summary>The pixel columns the screens cover: those whose centre lies within a screen.</summary>
+    public bool CoversColumn(int column) => ScreenList.Any(s => Math.Abs((column + 0.5) / Size - s.X) <= s.HalfWidth);
+
+    // Light beige screens with a darker 1-pixel rim, from the top to the floor: unlike the grey wall and any background.
+    private List<int> DrawScreens(byte[] pixels)
+    {
+        var drawn = new List<int>();
+        for (int y = 0; y < Size; y++)
+        {
+            if ((y + 0.5) / Size >= FloorY) break;
+            for (int x = 0; x < Size; x++)
+            {
+                if (!CoversColumn(x)) continue;
+                bool rim = !CoversColumn(x - 1) || !CoversColumn(x + 1);
+                (byte R, byte G, byte B) c = rim ? ((byte)120, (byte)105, (byte)80) : ((byte)215, (byte)200, (byte)165);
+                int k = (y * Size + x) * 3;
+                pixels[k] = c.R;
+                pixels[k + 1] = c.G;
+                pixels[k + 2] = c.B;
+                drawn.Add(k);
+                drawn.Add(k + 1);
+                drawn.Add(k + 2);
+            }
+        }
+        return drawn;
     }
 
     // A dark floor band and a grey wall: fixed colours, so "floor" and "wall" look the same in every scene.

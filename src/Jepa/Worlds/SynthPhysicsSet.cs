@@ -20,6 +20,28 @@ public static class SynthPhysicsSet
     public static readonly IReadOnlyList<PhysicsEvent> Violations =
         [PhysicsEvent.Vanish, PhysicsEvent.Teleport, PhysicsEvent.ThroughWall, PhysicsEvent.Antigravity, PhysicsEvent.Recolour, PhysicsEvent.Reshape];
 
+    /// <summary>Changes of motion without a cause, in plain view: the world with occluders adds them to today's groups.</summary>
+    public static readonly IReadOnlyList<PhysicsEvent> MotionChanges =
+        [PhysicsEvent.Slowdown, PhysicsEvent.Speedup, PhysicsEvent.Reversal, PhysicsEvent.Stop];
+
+    /// <summary>The events that happen while the object is behind a screen: the groups of the world with occluders that have one.</summary>
+    public static readonly IReadOnlyList<PhysicsEvent> HiddenEvents =
+    [
+        PhysicsEvent.VanishBehind, PhysicsEvent.HiddenRecolour, PhysicsEvent.HiddenReshape, PhysicsEvent.HiddenResize,
+        PhysicsEvent.ReappearEarly, PhysicsEvent.ReappearLate, PhysicsEvent.ReappearPlace, PhysicsEvent.ReappearSpeed,
+    ];
+
+    /// <summary>The impossible continuations of voe group <paramref name="group"/>, in file order after the plausible clip.</summary>
+    public static IReadOnlyList<PhysicsEvent> ViolationsOf(int group, SynthOptions options) =>
+        !options.Occluders ? Violations : OcclusionGroup(group) ? HiddenEvents : [.. Violations, .. MotionChanges];
+
+    /// <summary>Videos a voe set of these options holds.</summary>
+    public static int VoeVideoCount(SynthOptions options) =>
+        Enumerable.Range(0, options.Groups).Sum(g => 1 + ViolationsOf(g, options).Count);
+
+    // With occluders, odd groups pass the object behind a screen; even groups are today's (with motion changes).
+    private static bool OcclusionGroup(int group) => group % 2 == 1;
+
     // Bright colours that stand out from the muted backgrounds, the brown floor and the grey wall.
     private static readonly (string Name, byte R, byte G, byte B)[] Palette =
     [
@@ -28,11 +50,65 @@ public static class SynthPhysicsSet
     ];
 
     // Streams of SynthRandom.Mix: training scenes and voe starts never share a seed.
-    private const ulong PhysicsStream = 2, VoeStream = 3;
+    private const ulong PhysicsStream = 2, VoeStream = 3, ScreenStream = 5, OcclusionStream = 6;
 
     /// <summary>The plausible scene of physics video <paramref name="index"/>: a pure function of (seed, index, options).</summary>
-    public static PhysicsScene Describe(int seed, int index, SynthOptions options) =>
-        Scene(new SynthRandom(SynthRandom.Mix(seed, index, PhysicsStream)), index, options, towardWall: null);
+    public static PhysicsScene Describe(int seed, int index, SynthOptions options)
+    {
+        var scene = Scene(new SynthRandom(SynthRandom.Mix(seed, index, PhysicsStream)), index, options, towardWall: null);
+        if (!options.Occluders)
+            return scene;
+        // 0, 1 or 2 screens of several widths, anywhere clear of the wall: the object passes behind them and comes out.
+        var rng = new SynthRandom(SynthRandom.Mix(seed, index, ScreenStream));
+        var screens = new List<PhysicsScreen>();
+        int count = rng.Next(3);
+        for (int attempt = 0; screens.Count < count && attempt < 100; attempt++)
+        {
+            var screen = new PhysicsScreen(rng.Range(0.1, 0.9), rng.Range(0.09, 0.17));
+            if (Clear(screen, scene.WallX) && screens.All(o => Math.Abs(o.X - screen.X) > o.HalfWidth + screen.HalfWidth + 0.05))
+                screens.Add(screen);
+        }
+        return scene with { Screens = screens };
+    }
+
+    /// <summary>
+    /// The start of an occlusion group of the world with occluders: one screen on the object's path, so that
+    /// the object is wholly hidden for a single run of frames that starts in the middle third of the clip, with
+    /// at least three frames seen before it goes in and three after it comes out, and no bounce from two frames
+    /// before it goes in to the frame it comes out (a bounce behind the screen would make the time of coming out a guess).
+    /// <see cref="PhysicsScene.EventFrame"/> is its first hidden frame.
+    /// </summary>
+    public static PhysicsScene DescribeOcclusionGroup(int seed, int group, SynthOptions options)
+    {
+        int n = options.FrameCount, lo = Math.Max(3, n / 3), hi = Math.Max(lo, 2 * n / 3);
+        PhysicsScene? fallback = null;
+        for (int attempt = 0; attempt < 2000; attempt++)
+        {
+            var rng = new SynthRandom(SynthRandom.Mix(seed, group * 1000L + attempt, OcclusionStream));
+            var scene = Scene(rng, group, options, towardWall: null);
+            var free = scene.Trajectory();
+            var contacts = scene.Contacts();
+            int centre = lo + 1 + rng.Next(Math.Max(1, hi - lo));
+            if (centre >= n) continue;
+            var screen = new PhysicsScreen(free[centre].X, scene.Object.HalfWidth + rng.Range(0.02, 0.08));
+            if (!Clear(screen, scene.WallX)) continue;
+            var withScreen = scene with { Screens = [screen] };
+            var hidden = Enumerable.Range(0, n).Where(f => withScreen.Hidden(free[f].X)).ToList();
+            if (hidden.Count == 0 || hidden[^1] - hidden[0] + 1 != hidden.Count) continue;
+            int first = hidden[0], last = hidden[^1];
+            fallback ??= withScreen with { EventFrame = first };
+            bool fits = first >= lo && first <= hi && last + 3 < n
+                && Enumerable.Range(first - 2, last - first + 3).All(f => !contacts[f]);
+            if (fits)
+                return withScreen with { EventFrame = first };
+        }
+        // Very short clips may fit nothing: the last screen found that hides the object at all, else an empty one.
+        return fallback ?? DescribeGroup(seed, group, options);
+    }
+
+    // A screen clear of the wall (the object would bounce behind it) and inside the frame.
+    private static bool Clear(PhysicsScreen s, double wallX) =>
+        Math.Abs(s.X - wallX) > s.HalfWidth + PhysicsScene.WallHalf + 0.02 && s.X - s.HalfWidth > 0 && s.X + s.HalfWidth < 1;
 
     /// <summary>
     /// The start of voe group <paramref name="group"/>: thrown toward the wall so that it touches it in
@@ -70,9 +146,23 @@ public static class SynthPhysicsSet
         {
             PhysicsEvent.ThroughWall => start with { Event = violation, EventFrame = Math.Max(1, start.FirstWallContact()) },
             PhysicsEvent.Recolour => start with { Event = violation, Changed = Recoloured(o, rng) },
-            PhysicsEvent.Reshape => start with { Event = violation, Changed = o with { Shape = (SynthShape)(((int)o.Shape + 1 + rng.Next(2)) % 3) } },
+            PhysicsEvent.Reshape or PhysicsEvent.HiddenReshape => start with { Event = violation, Changed = o with { Shape = (SynthShape)(((int)o.Shape + 1 + rng.Next(2)) % 3) } },
+            PhysicsEvent.HiddenRecolour => start with { Event = violation, Changed = Recoloured(o, rng) },
+            PhysicsEvent.HiddenResize => start with { Event = violation, Changed = o with { Radius = 0.6 * o.Radius } },
+            // Two or three frames early or late: the object comes out a visible step off.
+            PhysicsEvent.ReappearEarly or PhysicsEvent.ReappearLate => start with { Event = violation, Shift = 2 + rng.Next(2) },
+            // 0.15 to 0.25 frame sides up, or down where there is no room above.
+            PhysicsEvent.ReappearPlace => start with { Event = violation, Shift = PlaceShift(start, rng.Range(0.15, 0.25)) },
+            // Twice to three times as fast, or a third as fast.
+            PhysicsEvent.ReappearSpeed => start with { Event = violation, Shift = rng.Next(2) == 0 ? rng.Range(2.0, 3.0) : 0.33 },
             _ => start with { Event = violation },
         };
+    }
+
+    private static double PlaceShift(PhysicsScene start, double by)
+    {
+        var y = start.Trajectory()[Math.Min(start.EventFrame, start.FrameCount - 1)].Y;
+        return y - by >= start.Object.Top + 0.02 ? -by : by;
     }
 
     /// <summary>Writes <c>train/</c>, <c>val/</c> and <c>manifest.csv</c> (label = speed class) of plausible physics clips.</summary>
@@ -107,8 +197,8 @@ public static class SynthPhysicsSet
         var jobs = new List<(PhysicsScene Scene, string Path)>();
         for (int g = 0; g < options.Groups; g++)
         {
-            var start = DescribeGroup(options.Seed, g, options);
-            foreach (var e in new[] { PhysicsEvent.None }.Concat(Violations))
+            var start = options.Occluders && OcclusionGroup(g) ? DescribeOcclusionGroup(options.Seed, g, options) : DescribeGroup(options.Seed, g, options);
+            foreach (var e in new[] { PhysicsEvent.None }.Concat(ViolationsOf(g, options)))
             {
                 string name = $"voe/g{g:D4}_{(e == PhysicsEvent.None ? "plausible" : EventName(e))}.mp4";
                 jobs.Add((e == PhysicsEvent.None ? start : Variant(start, e, options.Seed, g), Path.Combine(root, name)));
@@ -122,7 +212,18 @@ public static class SynthPhysicsSet
     }
 
     /// <summary>The name of an event in file names and the <c>event</c> column of pairs.csv: <c>none</c>, <c>vanish</c>, <c>throughwall</c>….</summary>
-    public static string EventName(PhysicsEvent e) => e.ToString().ToLowerInvariant();
+    public static string EventName(PhysicsEvent e) => e switch
+    {
+        PhysicsEvent.VanishBehind => "vanish_behind",
+        PhysicsEvent.HiddenRecolour => "hidden_recolour",
+        PhysicsEvent.HiddenReshape => "hidden_reshape",
+        PhysicsEvent.HiddenResize => "hidden_resize",
+        PhysicsEvent.ReappearEarly => "reappear_early",
+        PhysicsEvent.ReappearLate => "reappear_late",
+        PhysicsEvent.ReappearPlace => "reappear_place",
+        PhysicsEvent.ReappearSpeed => "reappear_speed",
+        _ => e.ToString().ToLowerInvariant(),
+    };
 
     private static PhysicsScene Scene(SynthRandom rng, int index, SynthOptions options, bool? towardWall)
     {

@@ -14,10 +14,19 @@ public sealed class ConfigValidatorTests : IClassFixture<TempDir>
         ConfigValidator.Validate(new JepaConfig(), "defaults");
     }
 
+    [Fact]
+    public void A_voe_row_fixed_in_the_config_loads()
+    {
+        Assert.Equal("2:token_mean_time_mean", ConfigLoader.Load(null, ["eval.voe_select=2:token_mean_time_mean"]).Eval.VoeSelect);
+        Assert.Null(ConfigLoader.Load(null, []).Eval.VoeSelect);
+    }
+
     // Each row: the key the message must name, then the --set values that break it.
     [Theory]
     [InlineData("name", "name=")]
     [InlineData("name", "name=a/b")]
+    [InlineData("eval.voe_select", "eval.voe_select=3:token_mean_time_max")]
+    [InlineData("eval.voe_select", "eval.voe_select=token_mean_time_max")]
     [InlineData("data.train", "data.train=")]
     [InlineData("data.val", "data.val= ")]
     [InlineData("data.frames", "data.frames=0")]

@@ -1,0 +1,152 @@
+using Jepa.Worlds;
+
+namespace Jepa.Tests.Worlds;
+
+public class OccluderTests
+{
+    private static readonly SynthOptions Occluded = new() { Seconds = 2, Fps = 8, Size = 32, Seed = 5, Groups = 4, Occluders = true };
+
+    private static int FrameBytes(SynthOptions o) => o.Size * o.Size * 3;
+
+    private static PhysicsScene Start(int group, SynthOptions o) =>
+        group % 2 == 1 ? SynthPhysicsSet.DescribeOcclusionGroup(o.Seed, group, o) : SynthPhysicsSet.DescribeGroup(o.Seed, group, o);
+
+    [Fact]
+    public void Every_twin_of_the_world_with_occluders_equals_its_plausible_clip_until_its_event_and_differs_after()
+    {
+        int fb = FrameBytes(Occluded);
+        for (int g = 0; g < 4; g++)
+        {
+            var start = Start(g, Occluded);
+            var plausible = start.Render();
+            var events = SynthPhysicsSet.ViolationsOf(g, Occluded);
+            Assert.Equal(g % 2 == 1 ? SynthPhysicsSet.HiddenEvents : [.. SynthPhysicsSet.Violations, .. SynthPhysicsSet.MotionChanges], events);
+            foreach (var e in events)
+            {
+                var twin = SynthPhysicsSet.Variant(start, e, Occluded.Seed, g);
+                var bytes = twin.Render();
+                Assert.InRange(twin.EventFrame, 1, Occluded.FrameCount - 1);
+                Assert.True(plausible.AsSpan(0, twin.EventFrame * fb).SequenceEqual(bytes.AsSpan(0, twin.EventFrame * fb)), $"group {g}, {e} differs before its event");
+                Assert.False(plausible.AsSpan(twin.EventFrame * fb).SequenceEqual(bytes.AsSpan(twin.EventFrame * fb)), $"group {g}, {e} never differs");
+            }
+        }
+    }
+
+    [Fact]
+    public void Events_behind_the_screen_are_invisible_until_the_object_comes_out()
+    {
+        int fb = FrameBytes(Occluded);
+        for (int g = 1; g < 8; g += 2)
+        {
+            var start = Start(g, Occluded);
+            var path = start.Trajectory();
+            int last = start.EventFrame;
+            while (last + 1 < path.Length && start.Hidden(path[last + 1].X)) last++;
+            Assert.True(start.Hidden(path[start.EventFrame].X), $"group {g}: the event frame {start.EventFrame} is not hidden");
+            var plausible = start.Render();
+            // Early and a faster speed may bring the object out before the plausible one: they are seen sooner by design.
+            foreach (var e in new[] { PhysicsEvent.VanishBehind, PhysicsEvent.HiddenRecolour, PhysicsEvent.HiddenReshape, PhysicsEvent.HiddenResize, PhysicsEvent.ReappearLate, PhysicsEvent.ReappearPlace })
+            {
+                var twin = SynthPhysicsSet.Variant(start, e, Occluded.Seed, g).Render();
+                int n = (last + 1) * fb;
+                Assert.True(plausible.AsSpan(0, n).SequenceEqual(twin.AsSpan(0, n)), $"group {g}, {e} is seen while the object is hidden (frames {start.EventFrame}..{last})");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_object_is_not_drawn_while_wholly_behind_a_screen_and_is_seen_once_a_pixel_and_a_half_out()
+    {
+        var options = Occluded with { Size = 64 };
+        int fb = FrameBytes(options), hiddenFrames = 0, seenFrames = 0;
+        for (int g = 1; g < 12; g += 2)
+        {
+            var scene = Start(g, options);
+            var frames = scene.Render();
+            var empty = (scene with { Event = PhysicsEvent.Vanish, EventFrame = 0 }).Render();
+            var path = scene.Trajectory();
+            var screen = scene.ScreenList.Single();
+            for (int f = 0; f < path.Length; f++)
+            {
+                bool same = frames.AsSpan(f * fb, fb).SequenceEqual(empty.AsSpan(f * fb, fb));
+                double outside = Math.Max(screen.X - screen.HalfWidth - (path[f].X - scene.Object.HalfWidth), path[f].X + scene.Object.HalfWidth - (screen.X + screen.HalfWidth));
+                if (scene.Hidden(path[f].X)) { Assert.True(same, $"group {g} frame {f}: hidden but drawn"); hiddenFrames++; }
+                else if (outside * options.Size >= 1.5) { Assert.False(same, $"group {g} frame {f}: {outside * options.Size:F1} px out of the screen but not seen"); seenFrames++; }
+            }
+        }
+        Assert.True(hiddenFrames >= 6 && seenFrames >= 30, $"{hiddenFrames} hidden and {seenFrames} seen frames: too few to test");
+    }
+
+    [Fact]
+    public void An_occlusion_group_hides_the_object_once_in_the_middle_third_with_frames_seen_before_and_after()
+    {
+        var options = Occluded with { Size = 64 };
+        int n = options.FrameCount, lo = n / 3, hi = 2 * n / 3;
+        for (int g = 1; g < 32; g += 2)
+        {
+            var scene = Start(g, options);
+            var path = scene.Trajectory();
+            var hidden = Enumerable.Range(0, n).Where(f => scene.Hidden(path[f].X)).ToList();
+            Assert.NotEmpty(hidden);
+            Assert.Equal(hidden.Count, hidden[^1] - hidden[0] + 1);
+            Assert.Equal(hidden[0], scene.EventFrame);
+            Assert.InRange(hidden[0], lo, hi);
+            Assert.True(hidden[^1] + 3 < n, $"group {g}: comes out at frame {hidden[^1] + 1} of {n}");
+            var screen = scene.ScreenList.Single();
+            Assert.True(Math.Abs(screen.X - scene.WallX) > screen.HalfWidth + PhysicsScene.WallHalf, $"group {g}: the screen covers the wall");
+        }
+    }
+
+    [Fact]
+    public void Motion_changes_happen_in_plain_view_and_change_the_path_as_named()
+    {
+        int checkedSpeedups = 0;
+        for (int g = 0; g < 24; g += 2)
+        {
+            var start = Start(g, Occluded);
+            var plausible = start.Trajectory();
+            int e = start.EventFrame;
+            Assert.Empty(start.ScreenList);
+            double step = Math.Abs(plausible[e + 1].X - plausible[e].X);
+            double Step(PhysicsEvent kind) { var p = (start with { Event = kind }).Trajectory(); return p[e + 1].X - p[e].X; }
+            Assert.True(Math.Abs(Step(PhysicsEvent.Slowdown)) < 0.5 * step, $"group {g}: slowdown");
+            // A faster object may reach the wall or a side within the frame; where it does not, it went further.
+            if (!(start with { Event = PhysicsEvent.Speedup }).Contacts()[e])
+            {
+                Assert.True(Math.Abs(Step(PhysicsEvent.Speedup)) > 1.5 * step, $"group {g}: speedup");
+                checkedSpeedups++;
+            }
+            Assert.True(Step(PhysicsEvent.Reversal) * (plausible[e + 1].X - plausible[e].X) < 0, $"group {g}: reversal");
+            var stopped = (start with { Event = PhysicsEvent.Stop }).Trajectory();
+            Assert.All(Enumerable.Range(e, stopped.Length - e), f => Assert.Equal(stopped[e], stopped[f]));
+        }
+        Assert.True(checkedSpeedups > 0, "no speed-up was free of contacts: the test checked none");
+    }
+
+    [Fact]
+    public void Training_clips_get_zero_to_two_screens_clear_of_the_wall_only_in_the_world_with_occluders()
+    {
+        var counts = new int[3];
+        for (int i = 0; i < 30; i++)
+        {
+            var plain = SynthPhysicsSet.Describe(1, i, Occluded with { Occluders = false });
+            var occluded = SynthPhysicsSet.Describe(1, i, Occluded);
+            Assert.Empty(plain.ScreenList);
+            Assert.Equal(plain with { Screens = null }, occluded with { Screens = null }); // the same throw, with screens added
+            counts[occluded.ScreenList.Count]++;
+            Assert.All(occluded.ScreenList, s => Assert.True(Math.Abs(s.X - occluded.WallX) > s.HalfWidth + PhysicsScene.WallHalf));
+        }
+        Assert.All(counts, c => Assert.True(c > 0, $"screen counts 0/1/2: {string.Join("/", counts)}"));
+    }
+
+    [Fact]
+    public void A_voe_set_without_occluders_has_todays_events_and_with_them_adds_the_new_ones()
+    {
+        var plain = Occluded with { Occluders = false };
+        Assert.Equal(4 * (1 + SynthPhysicsSet.Violations.Count), SynthPhysicsSet.VoeVideoCount(plain));
+        Assert.Equal(2 * (1 + 6 + 4) + 2 * (1 + 8), SynthPhysicsSet.VoeVideoCount(Occluded));
+        var names = SynthPhysicsSet.HiddenEvents.Concat(SynthPhysicsSet.MotionChanges).Select(SynthPhysicsSet.EventName).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.Contains("vanish_behind", names);
+    }
+}
