@@ -32,6 +32,8 @@ public static class PlanHtml
         foreach (var (name, prefix) in new[] { ("model (CEM in embedding space)", ""), ("random actions", "random_"), ("straight line", "straight_") })
             html.Append(c, $"<tr><td>{name}</td><td>{Num(plan[prefix + "success_rate"]):P0}</td><td>{Num(plan[prefix + "mean_final_distance"]):F3}</td></tr>");
         html.Append("</table>");
+        if (plan["door_on_line_episodes"] is not null)
+            html.Append(c, $"<p>The straight line passes through the door in {plan["door_on_line_episodes"]} episodes: straight-line success {Num(plan["straight_success_when_door_on_line"]):P0} there, {Num(plan["straight_success_when_door_off_line"]):P0} in the others (walls stop the disc); the model {Num(plan["success_when_door_off_line"]):P0} when the door is off the line.</p>");
         if (plan["animations"] is JsonArray names)
         {
             html.Append("<p>Episodes (the green ring is the goal):</p>");
