@@ -71,6 +71,29 @@ public class PlanningTests
     }
 
     [Fact]
+    public void The_rollout_loss_imagines_what_Rollout_imagines_and_trains_the_predictor()
+    {
+        using var model = ActionModel();
+        manual_seed(4);
+        var frames = randn([2, 4, 3, 32, 32]);
+        var actions = rand([2, 4, 2]) * 2 - 1;
+
+        var output = model.Forward(frames, actions, rollout: true);
+        var start = model.EncodeTargets(frames).Level1.select(1, 0);
+        var planned = model.Rollout(start, actions.narrow(1, 0, 3));
+
+        Assert.Null(model.Forward(frames, actions).Rollout);
+        Assert.Equal(new long[] { 2, 3, 16, 32 }, output.Rollout!.shape);
+        Assert.True(output.Rollout.detach().sub(planned).abs().max().item<float>() < 1e-4, "training imagines other frames than the planner");
+        var withRollout = JepaLoss.Compute(output, new LossConfig { Rollout = 1 }).Total;
+        var without = JepaLoss.Compute(output, new LossConfig()).Total;
+        Assert.True(withRollout.item<float>() > without.item<float>());
+        withRollout.backward();
+        var head = model.TrainableParameters().First(p => p.Name.StartsWith("predictor1.") && p.Name.Contains("heads")).Param;
+        Assert.True(head.grad is not null && head.grad.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
     public void Cem_finds_the_minimum_of_a_known_quadratic()
     {
         var target = tensor(new float[] { 0.6f, -0.3f, -0.8f, 0.1f, 0.25f, 0.9f }).reshape(3, 2);
