@@ -155,6 +155,43 @@ public class PlanningTests
         Assert.DoesNotContain("   at ", r.Stderr);
     }
 
+    [Fact]
+    public void Jepa_plan_writes_an_episode_whose_actions_replay_to_its_path_and_refuses_to_overwrite_it()
+    {
+        var dir = JepaProcess.TempDir("plan-cmd");
+        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = 3 };
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "acting.ckpt"), actionDim: 2, plan);
+        var outDir = Path.Combine(dir, "plan");
+
+        var r = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.75,0.7", "--out", outDir, "--device", "cpu");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "plan.json"))).RootElement;
+        var episode = summary.GetProperty("episodes")[0];
+        int steps = episode.GetProperty("steps").GetInt32();
+        Assert.InRange(steps, 1, 3);
+        Assert.Equal(0.25, episode.GetProperty("start")[0].GetDouble());
+        Assert.True(new FileInfo(Path.Combine(outDir, "episode_0.mp4")).Length > 0);
+        var actions = Jepa.Video.ActionFile.Read(Path.Combine(outDir, "episode_0.actions.csv"));
+        Assert.Equal(steps + 1, actions.Count);
+        var world = new RoomsWorld(0.25, 0.3);
+        for (int f = 0; f < steps; f++)
+        {
+            world.Step(actions.Actions[f][0], actions.Actions[f][1]);
+            Assert.Equal(actions.States[f + 1][0], world.X, 5);
+            Assert.Equal(actions.States[f + 1][1], world.Y, 5);
+        }
+        Assert.Equal(Math.Sqrt((world.X - 0.75) * (world.X - 0.75) + (world.Y - 0.7) * (world.Y - 0.7)), episode.GetProperty("final_distance").GetDouble(), 4);
+
+        var again = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.75,0.7", "--out", outDir);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--overwrite", again.Stderr);
+        var wall = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.5,0.1", "--goal", "0.75,0.7", "--out", Path.Combine(dir, "other"));
+        Assert.Equal(2, wall.ExitCode);
+        Assert.Contains("--start 0.5,0.1 puts the disc in a wall", wall.Stderr);
+        Assert.DoesNotContain("   at ", wall.Stderr);
+    }
+
     private static string WriteReport(string dir, PlanSection section)
     {
         File.WriteAllText(Path.Combine(dir, "report.json"), JsonSerializer.Serialize(new PlanReport(section), ReportWriter.Options));
