@@ -24,9 +24,9 @@ public sealed record PlanSection(
     [property: JsonPropertyName("mean_steps")] double MeanSteps,
     [property: JsonPropertyName("seconds_per_step")] double SecondsPerStep,
     [property: JsonPropertyName("door_on_line_episodes")] int DoorOnLineEpisodes,
-    [property: JsonPropertyName("straight_success_when_door_on_line")] double StraightSuccessDoorOnLine,
-    [property: JsonPropertyName("straight_success_when_door_off_line")] double StraightSuccessDoorOffLine,
-    [property: JsonPropertyName("success_when_door_off_line")] double SuccessDoorOffLine,
+    [property: JsonPropertyName("straight_success_when_door_on_line")] double? StraightSuccessDoorOnLine,
+    [property: JsonPropertyName("straight_success_when_door_off_line")] double? StraightSuccessDoorOffLine,
+    [property: JsonPropertyName("success_when_door_off_line")] double? SuccessDoorOffLine,
     [property: JsonPropertyName("success_radius")] double SuccessRadius,
     [property: JsonPropertyName("max_steps")] int MaxSteps,
     [property: JsonPropertyName("cem")] PlanConfig Cem,
@@ -67,8 +67,9 @@ public static class PlanEvaluator
         for (int i = 0; i < Math.Min(PlanHtml.Animated, rows.Count); i++)
         {
             var name = PlanHtml.Animation(i);
-            var frames = RoomsPlanner.Animate(rows[i].Model, list[i], model.Size);
-            var spec = new SynthVideoSpec(i, "plan", name, model.Size, 4, rows[i].Model.Path.Count, false, "", 0, "", 0, []);
+            int size = RoomsPlanner.AnimationSize;
+            var frames = RoomsPlanner.Animate(rows[i].Model, list[i], size);
+            var spec = new SynthVideoSpec(i, "plan", name, size, 4, rows[i].Model.Path.Count + RoomsPlanner.HoldFrames, false, "", 0, "", 0, []);
             SynthEncoder.Encode(frames, spec, Path.Combine(outDir, name), ct);
             animations.Add(name);
         }
@@ -82,9 +83,9 @@ public static class PlanEvaluator
             rows.Average(r => r.Model.FinalDistance), rows.Average(r => r.Random.FinalDistance), rows.Average(r => r.Straight.FinalDistance),
             rows.Average(r => (double)r.Model.Steps), rows.Sum(r => r.Model.PlanSeconds) / Math.Max(1, modelSteps),
             onLine.Count,
-            onLine.Count == 0 ? double.NaN : onLine.Average(r => r.Straight.Success ? 1.0 : 0),
-            offLine.Count == 0 ? double.NaN : offLine.Average(r => r.Straight.Success ? 1.0 : 0),
-            offLine.Count == 0 ? double.NaN : offLine.Average(r => r.Model.Success ? 1.0 : 0),
+            onLine.Count == 0 ? null : (double?) onLine.Average(r => r.Straight.Success ? 1.0 : 0),
+            offLine.Count == 0 ? null : (double?) offLine.Average(r => r.Straight.Success ? 1.0 : 0),
+            offLine.Count == 0 ? null : (double?) offLine.Average(r => r.Model.Success ? 1.0 : 0),
             plan.SuccessRadius, plan.MaxSteps, plan, wall.Elapsed.TotalSeconds, animations));
     }
 

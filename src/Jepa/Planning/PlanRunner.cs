@@ -73,8 +73,8 @@ public static class PlanRunner
             var e = episodes[i] with { Index = i };
             var r = planner.RunModel(e);
             var video = Animation(i);
-            var frames = RoomsPlanner.Animate(r, e, model.Size);
-            SynthEncoder.Encode(frames, new SynthVideoSpec(i, "plan", video, model.Size, 4, r.Path.Count, false, "", 0, "", 0, []), Path.Combine(outDir, video), ct);
+            var frames = RoomsPlanner.Animate(r, e, RoomsPlanner.AnimationSize);
+            SynthEncoder.Encode(frames, new SynthVideoSpec(i, "plan", video, RoomsPlanner.AnimationSize, 4, r.Path.Count + RoomsPlanner.HoldFrames, false, "", 0, "", 0, []), Path.Combine(outDir, video), ct);
             // One row per frame: the action taken after it (none after the last frame) and where the agent is.
             var actions = Enumerable.Range(0, r.Path.Count).Select(f => f < r.Actions.Count ? new[] { (float)r.Actions[f].Ax, (float)r.Actions[f].Ay } : new[] { 0f, 0f }).ToArray();
             var states = r.Path.Select(p => new[] { p.X, p.Y }).ToArray();

@@ -78,15 +78,29 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
             return (dx / d * s, dy / d * s);
         });
 
-    /// <summary>Frames of an episode's path with the goal marked, [steps+1, size, size, 3] uint8 (for the report's animations).</summary>
+    /// <summary>Side of the animations for people, in pixels (the model sees its own size).</summary>
+    public const int AnimationSize = 192;
+
+    /// <summary>Frames held at the end of an animation, so a looping video shows where the episode ended.</summary>
+    public const int HoldFrames = 4;
+
+    /// <summary>
+    /// Frames of an episode for people, [steps+1+<see cref="HoldFrames"/>, size, size, 3] uint8: the goal as a
+    /// green ring, the path so far as dark dots, the agent; the last frame held. Drawn at any size (the
+    /// world is in frame sides), so the report's animations need not be the model's 64 px blown up.
+    /// </summary>
     public static byte[] Animate(EpisodeResult result, PlanEpisode episode, int size)
     {
         var background = RoomsRenderer.Background(size);
         RoomsRenderer.Mark(background, size, episode.Goal.X, episode.Goal.Y);
-        int frameBytes = size * size * 3;
-        var frames = new byte[result.Path.Count * frameBytes];
-        for (int f = 0; f < result.Path.Count; f++)
-            RoomsRenderer.Draw(frames.AsSpan(f * frameBytes, frameBytes), background, size, result.Path[f].X, result.Path[f].Y);
+        int frameBytes = size * size * 3, count = result.Path.Count + HoldFrames;
+        var frames = new byte[count * frameBytes];
+        for (int f = 0; f < count; f++)
+        {
+            var (x, y) = result.Path[Math.Min(f, result.Path.Count - 1)];
+            RoomsRenderer.Draw(frames.AsSpan(f * frameBytes, frameBytes), background, size, x, y);
+            RoomsRenderer.Dot(background, size, x, y); // the trail, under the agent from the next frame on
+        }
         return frames;
     }
 
