@@ -65,10 +65,10 @@ public static class RoomsRenderer
             }
     }
 
-    /// <summary>Marks a point of a path for people: a small dark-red dot (a sixth of the agent's radius, at least one pixel).</summary>
+    /// <summary>Marks a point of a path for people: a dark-red dot (a quarter of the agent's radius, at least one pixel).</summary>
     public static void Dot(Span<byte> background, int size, double x, double y)
     {
-        double r = Math.Max(RoomsWorld.AgentRadius / 6, 0.6 / size);
+        double r = Math.Max(RoomsWorld.AgentRadius / 4, 0.6 / size);
         for (int py = Math.Max(0, (int)((y - r) * size)); py <= Math.Min(size - 1, (int)((y + r) * size)); py++)
             for (int px = Math.Max(0, (int)((x - r) * size)); px <= Math.Min(size - 1, (int)((x + r) * size)); px++)
             {
