@@ -19,6 +19,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
+root.Subcommands.Add(PlanCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

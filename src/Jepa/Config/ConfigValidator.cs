@@ -84,6 +84,8 @@ public static class ConfigValidator
         check.AtLeast(s.Level2Horizon, 1, "model.level2_horizon", "level 2 predicts chunks j+1 .. j+level2_horizon");
         check.AtLeast(s.ActionDim, 0, "model.action_dim", "it is the number of values per action, 0 for videos without actions");
         // A mirrored or cropped clip no longer shows what its recorded actions did.
+        check.That(c.Train.Loss.Rollout == 0 || (s.ActionDim > 0 && ObjectiveNames.Normalise(c.Train.Objective) == "ema"),
+            $"'train.loss.rollout' ({c.Train.Loss.Rollout}) trains the predictor on its own imagined frames under recorded actions; it needs model.action_dim above 0 and train.objective ema, or set it to 0");
         check.That(s.ActionDim == 0 || (!c.Data.Hflip && c.Data.CropScaleMin >= 1),
             $"'model.action_dim' ({s.ActionDim}) trains on recorded actions, which a mirrored or cropped clip no longer matches; set data.hflip: false and data.crop_scale_min: 1");
 
@@ -151,6 +153,7 @@ public static class ConfigValidator
             $"'train.precision' is {ConfigScalars.Show(t.Precision)}; use auto (bf16 on CUDA, fp32 on the CPU), fp32, tf32, bf16 or bf16-emulated, in any case");
         check.AtLeast(t.Loss.Level1, 0, "train.loss.level1", "0 turns the term off");
         check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");
+        check.AtLeast(t.Loss.Rollout, 0, "train.loss.rollout", "0 turns the term off");
         check.AtLeast(t.Loss.Variance, 0, "train.loss.variance", "0 turns the term off");
         check.AtLeast(t.Loss.Covariance, 0, "train.loss.covariance", "0 turns the term off");
         check.That(ObjectiveNames.Normalise(t.Objective) is not null,

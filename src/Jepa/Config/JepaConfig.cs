@@ -183,6 +183,13 @@ public sealed record LossConfig
     public double Level1 { get; init; } = 1.0;
     public double Level2 { get; init; } = 1.0;
 
+    /// <summary>
+    /// Action-conditioned models (model.action_dim &gt; 0), objective ema: weight of a multi-step rollout
+    /// loss. From the first frame's target embedding the level-1 predictor is fed its own predictions with
+    /// the clip's actions, as a planner uses it, and each imagined frame is compared (L1) with its target; 0 = off.
+    /// </summary>
+    public double Rollout { get; init; } = 0.0;
+
     /// <summary>VICReg variance hinge (std of each dim ≥ 1) on the online embeddings; 0 = off.</summary>
     public double Variance { get; init; } = 0.0;
 

@@ -62,7 +62,8 @@ public sealed class HJepa : nn.Module
 
     /// <param name="frames">normalised clips [B, T, 3, H, W]</param>
     /// <param name="actions">[B, T, A]: action t taken after frame t; required exactly when <c>Spec.ActionDim</c> &gt; 0</param>
-    public JepaOutput Forward(Tensor frames, Tensor? actions = null)
+    /// <param name="rollout">also imagine frames 1..T-1 from frame 0 under the actions (<see cref="JepaOutput.Rollout"/>; ema objective with actions)</param>
+    public JepaOutput Forward(Tensor frames, Tensor? actions = null, bool rollout = false)
     {
         if (Spec.ActionDim > 0 && actions is null)
             throw new UsageException($"this checkpoint's predictor is conditioned on actions (model.action_dim {Spec.ActionDim}) and this task has none to give it; evaluate it with --task predict (videos with action files) or --task plan.");
@@ -84,7 +85,22 @@ public sealed class HJepa : nn.Module
             t1 = LayerNormTarget(r1); // [B, T, N1, D]
             t2 = LayerNormTarget(r2); // [B, C, N2, D]
         }
-        return new JepaOutput(Level(z1, context1, t1, predictor1, actions), Level(z2, z2, t2, predictor2, null));
+        var imagined = rollout && actions is not null ? TrainRollout(t1, actions) : null;
+        return new JepaOutput(Level(z1, context1, t1, predictor1, actions), Level(z2, z2, t2, predictor2, null), Rollout: imagined);
+    }
+
+    // Frames 1..T-1 imagined from frame 0's target, each prediction fed back as context, with gradient
+    // into the predictor: the way Rollout (and the planner) uses it. [B, T, N, D], [B, T, A] → [B, T-1, N, D].
+    private Tensor TrainRollout(Tensor targets, Tensor actions)
+    {
+        long t = targets.shape[1];
+        var states = new List<Tensor> { targets.select(1, 0) };
+        for (int i = 1; i < t; i++)
+        {
+            var deltas = predictor1.Forward(stack(states.ToArray(), 1), actions.narrow(1, 0, i));
+            states.Add(states[^1] + deltas[0].select(1, i - 1));
+        }
+        return stack(states.Skip(1).ToArray(), 1);
     }
 
     /// <summary>

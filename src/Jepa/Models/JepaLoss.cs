@@ -7,7 +7,7 @@ namespace Jepa.Models;
 public sealed record LossTerms(Tensor Total, Tensor Level1, Tensor Level2, Tensor Variance, Tensor Covariance);
 
 /// <summary>
-/// Σ_levels w_l · mean_k L1(prediction_k, target) [+ VICReg variance and covariance on the online embeddings].
+/// Σ_levels w_l · mean_k L1(prediction_k, target) [+ w_rollout · L1(imagined frames, targets)] [+ VICReg variance and covariance on the online embeddings].
 /// L1 on layer-normed targets, as V-JEPA.
 /// </summary>
 public static class JepaLoss
@@ -17,6 +17,11 @@ public static class JepaLoss
         var l1 = PredictionLoss(output.Level1);
         var l2 = PredictionLoss(output.Level2);
         var total = l1 * weights.Level1 + l2 * weights.Level2;
+        if (output.Rollout is not null && weights.Rollout > 0)
+        {
+            var targets = output.Level1.Targets;
+            total = total + nn.functional.l1_loss(output.Rollout, targets.narrow(1, 1, targets.shape[1] - 1)) * weights.Rollout;
+        }
         var variance = zeros(1, device: l1.device).squeeze();
         var covariance = zeros(1, device: l1.device).squeeze();
         if (weights.Variance > 0 || weights.Covariance > 0)

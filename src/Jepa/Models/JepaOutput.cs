@@ -22,7 +22,9 @@ public sealed record LevelOutput(Tensor Online, Tensor Targets, Tensor[] Predict
 /// decoded pixel patches as <c>Predictions</c> and the normalised pixel patches of each step as
 /// <c>Targets</c> (and <c>Online</c>), [B, S, N, P] with P the values of one token's patch.
 /// </summary>
-public sealed record JepaOutput(LevelOutput Level1, LevelOutput Level2, IReadOnlyList<LevelOutput>? Pixels = null)
+/// <c>Rollout</c> (train.loss.rollout only): level-1 embeddings of frames 1..S-1 imagined from frame 0's target by feeding
+/// the predictor its own predictions and the clip's actions, [B, S-1, N, D]; compared with <c>Level1.Targets</c> of those frames.
+public sealed record JepaOutput(LevelOutput Level1, LevelOutput Level2, IReadOnlyList<LevelOutput>? Pixels = null, Tensor? Rollout = null)
 {
     public IReadOnlyList<LevelOutput> Levels => [Level1, Level2];
 

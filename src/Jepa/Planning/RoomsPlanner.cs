@@ -9,8 +9,10 @@ namespace Jepa.Planning;
 
 /// <summary>How one episode went under one policy.</summary>
 /// <param name="Path">the agent's centre before each action and at the end</param>
+/// <param name="Actions">the actions taken, one per step (Path[i] → Path[i+1])</param>
 /// <param name="PlanSeconds">wall time spent planning (the model policy only)</param>
-public sealed record EpisodeResult(int Index, string Policy, bool Success, double FinalDistance, int Steps, IReadOnlyList<(double X, double Y)> Path, double PlanSeconds);
+public sealed record EpisodeResult(int Index, string Policy, bool Success, double FinalDistance, int Steps, IReadOnlyList<(double X, double Y)> Path,
+    IReadOnlyList<(double Ax, double Ay)> Actions, double PlanSeconds);
 
 /// <summary>
 /// Model-predictive control in the rooms world with a world model: the goal frame and the current frame
@@ -31,6 +33,7 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
     {
         var world = new RoomsWorld(episode.Start.X, episode.Start.Y);
         var path = new List<(double, double)> { (world.X, world.Y) };
+        var taken = new List<(double, double)>();
         using var scope = NewDisposeScope();
         var goal = Encode(episode.Goal); // [N, D]
         var generator = new Generator((ulong)seed * 7919UL + (ulong)episode.Index, device);
@@ -50,12 +53,13 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
             for (int k = 0; k < plan.ReplanEvery && steps < plan.MaxSteps && !Reached(world, episode); k++, steps++)
             {
                 world.Step(actions[k * a], actions[k * a + 1]);
+                taken.Add((actions[k * a], actions[k * a + 1]));
                 path.Add((world.X, world.Y));
             }
             // Receding horizon: what is left of this plan, then zeros, is where the next search starts.
             mean = cat([best.narrow(0, plan.ReplanEvery, plan.Horizon - plan.ReplanEvery), zeros(plan.ReplanEvery, a, device: device)], 0).MoveToOuterDisposeScope();
         }
-        return Result(episode, "model", world, steps, path, clock.Elapsed.TotalSeconds);
+        return Result(episode, "model", world, steps, path, taken, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Uniform random actions in [-1, 1]², a pure function of (seed, episode).</summary>
@@ -74,15 +78,29 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
             return (dx / d * s, dy / d * s);
         });
 
-    /// <summary>Frames of an episode's path with the goal marked, [steps+1, size, size, 3] uint8 (for the report's animations).</summary>
+    /// <summary>Side of the animations for people, in pixels (the model sees its own size).</summary>
+    public const int AnimationSize = 192;
+
+    /// <summary>Frames held at the end of an animation, so a looping video shows where the episode ended.</summary>
+    public const int HoldFrames = 4;
+
+    /// <summary>
+    /// Frames of an episode for people, [steps+1+<see cref="HoldFrames"/>, size, size, 3] uint8: the goal as a
+    /// green ring, the path so far as dark dots, the agent; the last frame held. Drawn at any size (the
+    /// world is in frame sides), so the report's animations need not be the model's 64 px blown up.
+    /// </summary>
     public static byte[] Animate(EpisodeResult result, PlanEpisode episode, int size)
     {
         var background = RoomsRenderer.Background(size);
         RoomsRenderer.Mark(background, size, episode.Goal.X, episode.Goal.Y);
-        int frameBytes = size * size * 3;
-        var frames = new byte[result.Path.Count * frameBytes];
-        for (int f = 0; f < result.Path.Count; f++)
-            RoomsRenderer.Draw(frames.AsSpan(f * frameBytes, frameBytes), background, size, result.Path[f].X, result.Path[f].Y);
+        int frameBytes = size * size * 3, count = result.Path.Count + HoldFrames;
+        var frames = new byte[count * frameBytes];
+        for (int f = 0; f < count; f++)
+        {
+            var (x, y) = result.Path[Math.Min(f, result.Path.Count - 1)];
+            RoomsRenderer.Draw(frames.AsSpan(f * frameBytes, frameBytes), background, size, x, y);
+            RoomsRenderer.Dot(background, size, x, y); // the trail, under the agent from the next frame on
+        }
         return frames;
     }
 
@@ -115,22 +133,24 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
     {
         var world = new RoomsWorld(episode.Start.X, episode.Start.Y);
         var path = new List<(double, double)> { (world.X, world.Y) };
+        var taken = new List<(double, double)>();
         int steps = 0;
         for (; steps < plan.MaxSteps && Distance(world, episode) > plan.SuccessRadius; steps++)
         {
             var (ax, ay) = policy(world);
             world.Step(ax, ay);
+            taken.Add((ax, ay));
             path.Add((world.X, world.Y));
         }
-        return Result(episode, name, world, steps, path, 0, plan.SuccessRadius);
+        return Result(episode, name, world, steps, path, taken, 0, plan.SuccessRadius);
     }
 
-    private EpisodeResult Result(PlanEpisode e, string policy, RoomsWorld w, int steps, List<(double, double)> path, double seconds) =>
-        Result(e, policy, w, steps, path, seconds, plan.SuccessRadius);
+    private EpisodeResult Result(PlanEpisode e, string policy, RoomsWorld w, int steps, List<(double, double)> path, List<(double, double)> taken, double seconds) =>
+        Result(e, policy, w, steps, path, taken, seconds, plan.SuccessRadius);
 
-    private static EpisodeResult Result(PlanEpisode e, string policy, RoomsWorld w, int steps, List<(double, double)> path, double seconds, double radius)
+    private static EpisodeResult Result(PlanEpisode e, string policy, RoomsWorld w, int steps, List<(double, double)> path, List<(double, double)> taken, double seconds, double radius)
     {
         double d = Distance(w, e);
-        return new EpisodeResult(e.Index, policy, d <= radius, d, steps, path, seconds);
+        return new EpisodeResult(e.Index, policy, d <= radius, d, steps, path, taken, seconds);
     }
 }

@@ -105,7 +105,7 @@ public static class Trainer
             // Step 5: forward both levels, the objective's loss (ema: against the stop-gradient EMA targets).
             LossTerms loss;
             using (Autocast.Enter(precision.Compute, precision.Emulated)) // bf16 matmuls when train.precision says so; fp32 loss
-                loss = objective.Loss(model.Forward(clips, actions?.For(views, config.Data.Frames, device)));
+                loss = objective.Loss(model.Forward(clips, actions?.For(views, config.Data.Frames, device), rollout: t.Loss.Rollout > 0));
 
             // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).
             optimizer.zero_grad();

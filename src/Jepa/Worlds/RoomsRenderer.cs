@@ -65,6 +65,22 @@ public static class RoomsRenderer
             }
     }
 
+    /// <summary>Marks a point of a path for people: a dark-red dot (a quarter of the agent's radius, at least one pixel).</summary>
+    public static void Dot(Span<byte> background, int size, double x, double y)
+    {
+        double r = Math.Max(RoomsWorld.AgentRadius / 4, 0.6 / size);
+        for (int py = Math.Max(0, (int)((y - r) * size)); py <= Math.Min(size - 1, (int)((y + r) * size)); py++)
+            for (int px = Math.Max(0, (int)((x - r) * size)); px <= Math.Min(size - 1, (int)((x + r) * size)); px++)
+            {
+                double u = (px + 0.5) / size - x, v = (py + 0.5) / size - y;
+                if (u * u + v * v > r * r) continue;
+                int o = (py * size + px) * 3;
+                background[o] = 120;
+                background[o + 1] = 20;
+                background[o + 2] = 20;
+            }
+    }
+
     /// <summary>Frames of the agent at each position, [positions, size, size, 3] uint8.</summary>
     public static byte[] Render(IReadOnlyList<(double X, double Y)> positions, int size)
     {

@@ -3,8 +3,9 @@ namespace Jepa.Worlds;
 /// <summary>
 /// A controllable world for planning: two rooms side by side, split by a vertical wall with one door,
 /// and an agent (a red disc) that an action moves. Units are frame sides (0..1, y down). An action
-/// (ax, ay) in [-1, 1]² moves the agent by (ax, ay) × <see cref="MaxStep"/> in one frame; walls stop it
-/// and it slides along them. The state is the agent's centre alone, so one frame shows all of it.
+/// (ax, ay) in [-1, 1]² moves the agent by (ax, ay) × <see cref="MaxStep"/> in one frame; a wall stops it
+/// where it touches (no sliding: a move into a wall, even at a slant, ends there, so only a path through
+/// the door gets to the other room, and a policy that walks straight at a goal behind the wall stays stuck). The state is the agent's centre alone, so one frame shows all of it.
 /// A library type the planner steps directly; <see cref="RoomsSet"/> records videos of it.
 /// </summary>
 public sealed class RoomsWorld
@@ -49,16 +50,15 @@ public sealed class RoomsWorld
 
     /// <summary>
     /// Moves the agent by the action (clipped to [-1, 1] per axis) in <see cref="Substeps"/> sub-steps;
-    /// a sub-step that would enter a wall keeps the axis that is free (sliding), or stays.
+    /// the first sub-step that would enter a wall ends the move (walls stop the disc; it does not slide).
     /// </summary>
     public void Step(double ax, double ay)
     {
         double dx = Math.Clamp(ax, -1, 1) * MaxStep / Substeps, dy = Math.Clamp(ay, -1, 1) * MaxStep / Substeps;
-        for (int s = 0; s < Substeps; s++)
+        for (int s = 0; s < Substeps && IsFree(X + dx, Y + dy); s++)
         {
-            if (IsFree(X + dx, Y + dy)) { X += dx; Y += dy; }
-            else if (IsFree(X + dx, Y)) X += dx;
-            else if (IsFree(X, Y + dy)) Y += dy;
+            X += dx;
+            Y += dy;
         }
     }
 

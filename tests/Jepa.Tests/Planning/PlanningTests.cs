@@ -71,6 +71,29 @@ public class PlanningTests
     }
 
     [Fact]
+    public void The_rollout_loss_imagines_what_Rollout_imagines_and_trains_the_predictor()
+    {
+        using var model = ActionModel();
+        manual_seed(4);
+        var frames = randn([2, 4, 3, 32, 32]);
+        var actions = rand([2, 4, 2]) * 2 - 1;
+
+        var output = model.Forward(frames, actions, rollout: true);
+        var start = model.EncodeTargets(frames).Level1.select(1, 0);
+        var planned = model.Rollout(start, actions.narrow(1, 0, 3));
+
+        Assert.Null(model.Forward(frames, actions).Rollout);
+        Assert.Equal(new long[] { 2, 3, 16, 32 }, output.Rollout!.shape);
+        Assert.True(output.Rollout.detach().sub(planned).abs().max().item<float>() < 1e-4, "training imagines other frames than the planner");
+        var withRollout = JepaLoss.Compute(output, new LossConfig { Rollout = 1 }).Total;
+        var without = JepaLoss.Compute(output, new LossConfig()).Total;
+        Assert.True(withRollout.item<float>() > without.item<float>());
+        withRollout.backward();
+        var head = model.TrainableParameters().First(p => p.Name.StartsWith("predictor1.") && p.Name.Contains("heads")).Param;
+        Assert.True(head.grad is not null && head.grad.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
     public void Cem_finds_the_minimum_of_a_known_quadratic()
     {
         var target = tensor(new float[] { 0.6f, -0.3f, -0.8f, 0.1f, 0.25f, 0.9f }).reshape(3, 2);
@@ -86,17 +109,12 @@ public class PlanningTests
     [Fact]
     public void Plan_episodes_start_and_end_in_different_rooms_and_the_straight_line_fails_when_the_door_is_off_it()
     {
-        var episodes = PlanEpisodes.Make(seed: 4, count: 40);
+        var episodes = PlanEpisodes.Make(seed: 4, count: 200);
         var plan = new PlanConfig();
 
         Assert.All(episodes, e => Assert.NotEqual(RoomsWorld.RoomOf(e.Start.X), RoomsWorld.RoomOf(e.Goal.X)));
-        // Where the line meets the wall: clear of the door by a disc, the wall stops the straight policy.
-        static double Miss(PlanEpisode e)
-        {
-            double t = (RoomsWorld.WallX - e.Start.X) / (e.Goal.X - e.Start.X);
-            return Math.Abs(e.Start.Y + t * (e.Goal.Y - e.Start.Y) - RoomsWorld.DoorY);
-        }
-        var blocked = episodes.Where(e => Miss(e) > RoomsWorld.DoorHalf + RoomsWorld.AgentRadius).ToList();
+        // Walls stop the disc (no sliding): whenever the door is off the line, the straight policy stays stuck at the wall.
+        var blocked = episodes.Where(e => !PlanEvaluator.DoorOnLine(e)).ToList();
         Assert.NotEmpty(blocked);
         Assert.All(blocked, e => Assert.False(RoomsPlanner.RunStraight(e, plan).Success));
         Assert.All(episodes.Where(PlanEvaluator.DoorOnLine), e => Assert.True(RoomsPlanner.RunStraight(e, plan).Success));
@@ -135,6 +153,43 @@ public class PlanningTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("model.action_dim", r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public void Jepa_plan_writes_an_episode_whose_actions_replay_to_its_path_and_refuses_to_overwrite_it()
+    {
+        var dir = JepaProcess.TempDir("plan-cmd");
+        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = 3 };
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "acting.ckpt"), actionDim: 2, plan);
+        var outDir = Path.Combine(dir, "plan");
+
+        var r = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.75,0.7", "--out", outDir, "--device", "cpu");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "plan.json"))).RootElement;
+        var episode = summary.GetProperty("episodes")[0];
+        int steps = episode.GetProperty("steps").GetInt32();
+        Assert.InRange(steps, 1, 3);
+        Assert.Equal(0.25, episode.GetProperty("start")[0].GetDouble());
+        Assert.True(new FileInfo(Path.Combine(outDir, "episode_0.mp4")).Length > 0);
+        var actions = Jepa.Video.ActionFile.Read(Path.Combine(outDir, "episode_0.actions.csv"));
+        Assert.Equal(steps + 1, actions.Count);
+        var world = new RoomsWorld(0.25, 0.3);
+        for (int f = 0; f < steps; f++)
+        {
+            world.Step(actions.Actions[f][0], actions.Actions[f][1]);
+            Assert.Equal(actions.States[f + 1][0], world.X, 5);
+            Assert.Equal(actions.States[f + 1][1], world.Y, 5);
+        }
+        Assert.Equal(Math.Sqrt((world.X - 0.75) * (world.X - 0.75) + (world.Y - 0.7) * (world.Y - 0.7)), episode.GetProperty("final_distance").GetDouble(), 4);
+
+        var again = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.75,0.7", "--out", outDir);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--overwrite", again.Stderr);
+        var wall = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.5,0.1", "--goal", "0.75,0.7", "--out", Path.Combine(dir, "other"));
+        Assert.Equal(2, wall.ExitCode);
+        Assert.Contains("--start 0.5,0.1 puts the disc in a wall", wall.Stderr);
+        Assert.DoesNotContain("   at ", wall.Stderr);
     }
 
     private static string WriteReport(string dir, PlanSection section)

@@ -11,13 +11,16 @@ public static class TinyCheckpoint
     public const long Step = 3;
 
     /// <summary>Writes it to <paramref name="path"/> and returns the path.</summary>
-    public static string Write(string path)
+    /// <param name="actionDim">model.action_dim (0: no actions; 2: the rooms world's, for jepa plan)</param>
+    /// <param name="plan">the plan: section (CEM settings) the checkpoint carries</param>
+    public static string Write(string path, int actionDim = 0, PlanConfig? plan = null)
     {
         var spec = HJepaTests.Tiny();
         var config = new JepaConfig
         {
-            Data = new DataConfig { Size = 32, Frames = 4 },
-            Model = new ModelConfig { Dim = spec.Dim, Depth = spec.Depth, Heads = spec.Heads, PredictorDim = spec.PredictorDim, PredictorDepth = spec.PredictorDepth, Level2Depth = spec.Level2Depth, StemStride = spec.StemStride, MlpRatio = spec.MlpRatio },
+            Data = new DataConfig { Size = 32, Frames = 4, Hflip = actionDim == 0, CropScaleMin = actionDim == 0 ? new DataConfig().CropScaleMin : 1 },
+            Plan = plan ?? new PlanConfig(),
+            Model = new ModelConfig { ActionDim = actionDim, Dim = spec.Dim, Depth = spec.Depth, Heads = spec.Heads, PredictorDim = spec.PredictorDim, PredictorDepth = spec.PredictorDepth, Level2Depth = spec.Level2Depth, StemStride = spec.StemStride, MlpRatio = spec.MlpRatio },
         };
         using var model = new HJepa(Presets.Resolve(config.Model), 32, 4);
         Checkpoint.Save(path, config, Step, model, null);

@@ -28,16 +28,21 @@ public class RoomsWorldTests
     }
 
     [Fact]
-    public void Outer_walls_hold_the_agent_and_it_slides_along_them()
+    public void Walls_stop_the_agent_where_it_touches_and_it_does_not_slide_along_them()
     {
         var world = new RoomsWorld(0.2, 0.2);
         for (int i = 0; i < 10; i++) world.Step(-1, -0.5);
 
-        // It stops within one sub-step (MaxStep / 4) of the corner, never in the wall.
+        // Stopped within one sub-step (MaxStep / 4) of the left wall, never in it, and no further up once there.
         double near = RoomsWorld.Border + RoomsWorld.AgentRadius;
         Assert.InRange(world.X, near, near + RoomsWorld.MaxStep / 4);
-        Assert.InRange(world.Y, near, near + RoomsWorld.MaxStep / 4);
+        Assert.True(world.Y > near + 0.03, $"slid up the wall to y {world.Y:0.###}");
         Assert.True(RoomsWorld.IsFree(world.X, world.Y));
+
+        // A slanted walk at the dividing wall just above the door ends at the wall, not in the door.
+        var blocked = new RoomsWorld(0.3, RoomsWorld.DoorY - RoomsWorld.DoorHalf - 0.02);
+        for (int i = 0; i < 20; i++) blocked.Step(1, 0.15);
+        Assert.Equal(0, blocked.Room);
     }
 
     [Fact]
