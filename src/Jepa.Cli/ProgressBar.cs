@@ -20,15 +20,24 @@ internal enum ProgressMode
 
 /// <summary>
 /// One line on standard error, redrawn in place: label, a bar, count/total, rate and time left. It is
-/// drawn only where a person watches (see <see cref="ProgressMode"/>); otherwise it writes nothing at
-/// all, so redirected output never holds a carriage return or an escape code. Thread-safe; redraws at
-/// most ten times a second. Lines printed through <see cref="WriteLine"/> appear above the bar.
+/// drawn only where a person watches (see <see cref="ProgressMode"/>). Into redirected output (a batch
+/// job's log) it never writes a carriage return or an escape code: under <c>auto</c> it writes a plain
+/// line of the same figures every <see cref="LineEvery"/> instead, and a last one when it ends, so work
+/// shorter than that writes nothing. Thread-safe; redraws at most ten times a second. Lines printed
+/// through <see cref="WriteLine"/> appear above the bar.
 /// </summary>
 internal sealed class ProgressBar : IDisposable
 {
     private static readonly TimeSpan RedrawEvery = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How often a bar that is not drawn writes a plain line into redirected output.</summary>
+    public static readonly TimeSpan LineEvery = TimeSpan.FromSeconds(30);
+
     private readonly TextWriter? _terminal;
+    private readonly TextWriter? _lines;
+    private readonly TimeSpan _lineEvery;
+    private TimeSpan _lastLine;
+    private bool _lineWritten;
     private readonly string _label;
     private readonly string _unit;
     private readonly double _total;
@@ -41,9 +50,11 @@ internal sealed class ProgressBar : IDisposable
     private bool _drawn;
     private bool _closed;
 
-    private ProgressBar(TextWriter? terminal, string label, double total, string unit, double startDone)
+    private ProgressBar(TextWriter? terminal, string label, double total, string unit, double startDone, TextWriter? lines = null, TimeSpan lineEvery = default)
     {
         _terminal = terminal;
+        _lines = terminal is null ? lines : null;
+        _lineEvery = lineEvery;
         _width = terminal is null ? 80 : TerminalWidth();
         _label = label;
         _total = total;
@@ -79,15 +90,21 @@ internal sealed class ProgressBar : IDisposable
     /// <summary>
     /// A bar counting to <paramref name="total"/> <paramref name="unit"/>, starting at
     /// <paramref name="startDone"/> (work done before this process, left out of the rate); a bar that draws
-    /// nothing when <paramref name="mode"/> says no.
+    /// nothing when <paramref name="mode"/> says no. Where it is not drawn under <c>auto</c> it writes plain
+    /// lines to standard error, unless <paramref name="plainLines"/> is false (a command that logs its own).
     /// </summary>
-    public static ProgressBar Start(ProgressMode mode, string label, double total, string unit, double startDone = 0)
+    public static ProgressBar Start(ProgressMode mode, string label, double total, string unit, double startDone = 0, bool plainLines = true)
     {
-        var bar = new ProgressBar(Enabled(mode) ? Console.Error : null, label, total, unit, startDone);
+        var lines = plainLines && mode == ProgressMode.Auto ? Console.Error : null;
+        var bar = new ProgressBar(Enabled(mode) ? Console.Error : null, label, total, unit, startDone, lines, LineEvery);
         if (bar.Visible)
             Active = bar;
         return bar;
     }
+
+    /// <summary>A bar that is never drawn and writes its plain lines to <paramref name="lines"/> every <paramref name="every"/>.</summary>
+    internal static ProgressBar WritingLines(TextWriter lines, string label, double total, string unit, TimeSpan every) =>
+        new(null, label, total, unit, 0, lines, every);
 
     /// <summary>The bar on screen now, if any: the log's console sink writes above it.</summary>
     public static ProgressBar? Active { get; private set; }
@@ -99,7 +116,11 @@ internal sealed class ProgressBar : IDisposable
     public void Report(double done)
     {
         if (_terminal is null)
+        {
+            if (_lines is not null)
+                ReportLine(done);
             return;
+        }
         lock (_gate)
         {
             _done = Math.Max(_done, done);
@@ -153,7 +174,16 @@ internal sealed class ProgressBar : IDisposable
     public void Dispose()
     {
         if (_terminal is null)
+        {
+            // A last plain line, where earlier ones said the work was under way.
+            lock (_gate)
+            {
+                if (_lines is not null && _lineWritten && !_closed)
+                    WritePlainLine(_lines);
+                _closed = true;
+            }
             return;
+        }
         lock (_gate)
         {
             if (_closed)
@@ -168,8 +198,12 @@ internal sealed class ProgressBar : IDisposable
         }
     }
 
+    /// <summary>The plain line's text: label, count/total, rate and time left, without the bar.</summary>
+    internal static string Line(string label, double done, double total, string unit, double startDone, TimeSpan elapsed) =>
+        Render(label, done, total, unit, startDone, elapsed, int.MaxValue, bar: false);
+
     /// <summary>The bar's text for a given state (no control characters), <paramref name="width"/> columns at most.</summary>
-    internal static string Render(string label, double done, double total, string unit, double startDone, TimeSpan elapsed, int width)
+    internal static string Render(string label, double done, double total, string unit, double startDone, TimeSpan elapsed, int width, bool bar = true)
     {
         double rate = elapsed.TotalSeconds > 0.5 ? (done - startDone) / elapsed.TotalSeconds : 0;
         string count = total >= 100 || total == Math.Floor(total) && done == Math.Floor(done)
@@ -181,15 +215,15 @@ internal sealed class ProgressBar : IDisposable
         string eta = done < total && left < 99 * 3600 ? "ETA " + Duration(TimeSpan.FromSeconds(left))
             : done >= total ? "done in " + Duration(elapsed) : "ETA -";
         string tail = $" {count}  {rateText}  {eta}";
-        int barWidth = Math.Clamp(width - label.Length - tail.Length - 4, 0, 40);
-        string bar = "";
+        int barWidth = bar ? Math.Clamp(width - label.Length - tail.Length - 4, 0, 40) : 0;
+        string drawn = "";
         if (barWidth >= 5)
         {
             double share = total > 0 ? Math.Clamp(done / total, 0, 1) : 0;
             int filled = (int)Math.Floor(share * barWidth);
-            bar = " [" + new string('#', filled) + new string('.', barWidth - filled) + "]";
+            drawn = " [" + new string('#', filled) + new string('.', barWidth - filled) + "]";
         }
-        var text = label + bar + tail;
+        var text = label + drawn + tail;
         return text.Length > width ? text[..Math.Max(0, width)] : text;
     }
 
@@ -198,6 +232,25 @@ internal sealed class ProgressBar : IDisposable
         t.TotalHours >= 1
             ? $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}"
             : $"{(int)t.TotalMinutes}:{t.Seconds:00}";
+
+    private void ReportLine(double done)
+    {
+        lock (_gate)
+        {
+            _done = Math.Max(_done, done);
+            if (_closed || _done >= _total || _clock.Elapsed - _lastLine < _lineEvery)
+                return;
+            WritePlainLine(_lines!);
+        }
+    }
+
+    private void WritePlainLine(TextWriter lines)
+    {
+        lines.WriteLine(Line(_label, _done, _total, _unit, _startDone, _clock.Elapsed));
+        lines.Flush();
+        _lastLine = _clock.Elapsed;
+        _lineWritten = true;
+    }
 
     private void Draw()
     {

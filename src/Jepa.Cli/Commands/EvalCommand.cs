@@ -28,9 +28,10 @@ internal static class EvalCommand
         var episodes = new Option<int>("--episodes") { Description = "plan only: episodes, each with start and goal in different rooms.", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "plan only: seed of the episodes and of the search.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
+        var progress = ProgressBar.Option();
 
         var command = new Command("eval", "Evaluate a checkpoint; writes report.json and report.html.")
-            { checkpoint, task, data, voeData, probeData, labels, minContext, selectOn, select, episodes, seed, output, overwrite, device };
+            { checkpoint, task, data, voeData, probeData, labels, minContext, selectOn, select, episodes, seed, output, overwrite, device, progress };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -50,6 +51,7 @@ internal static class EvalCommand
             if (t is "voe" && voeCsv is null || t is "probe" && probeSpec is null)
                 throw new UsageException($"--task {t} needs --data: {(t == "voe" ? "a CSV with columns path,group,plausible" : "labelled videos (a manifest with label columns or a folder per class)")}.");
             var choice = Choice(parse.GetValue(select), parse.GetValue(selectOn), voeCsv);
+            var mode = ProgressBar.ParseMode(parse.GetValue(progress));
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
             var ckpt = Path.GetFullPath(parse.GetValue(checkpoint)!);
             var dev = Devices.Resolve(parse.GetValue(device)!, "--device");
@@ -69,11 +71,13 @@ internal static class EvalCommand
                     ReportWriter.CheckTarget(Path.Combine(outDir, "report.json"), identity);
                 var names = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var sources = new EvalSources(t is "predict" or "all", t is "predict" or "all" ? parse.GetValue(data) : null, voeCsv, probeSpec, names, t == "all");
-                var inputs = await EvalInputs.LoadAsync(sources, header.Config, log, token);
+                using var bars = new StageBars(mode, "eval");
+                var inputs = await EvalInputs.LoadAsync(sources, header.Config, log, token, bars);
+                bars.Finish();
                 var selection = parse.GetValue(selectOn) is { } on ? VoeSet.Read(on, "--select-on") : null;
                 ReportWriter.Prepare(outDir, identity, fresh);
 
-                var run = new EvalRun(model, header, identity, dev, outDir, log, token);
+                var run = new EvalRun(model, header, identity, dev, outDir, log, bars, token);
                 if (inputs.Predict is not null)
                     Predict(run, inputs.Predict, inputs.PredictSpec!);
                 if (inputs.Voe is not null)
@@ -94,7 +98,8 @@ internal static class EvalCommand
     }
 
     /// <summary>What every task of one eval shares: the checkpoint's model, where the report goes.</summary>
-    private sealed record EvalRun(HJepa Model, CheckpointHeader Header, ReportCheckpoint Identity, torch.Device Device, string OutDir, ILogger Log, CancellationToken Token)
+    private sealed record EvalRun(HJepa Model, CheckpointHeader Header, ReportCheckpoint Identity, torch.Device Device, string OutDir, ILogger Log,
+        StageBars Bars, CancellationToken Token)
     {
         public JepaConfig Config => Header.Config;
         public string ReportPath => Path.Combine(OutDir, "report.json");
@@ -105,7 +110,8 @@ internal static class EvalCommand
         var config = run.Config;
         var clips = EvalClips.Select(corpus, config.Data.Frames, config.Eval.Clips);
         run.Log.Information("Evaluating step {Step} on {Clips} clips from {Videos} videos in {Spec}", run.Header.Step, clips.Count, corpus.Videos.Count, spec);
-        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device, run.OutDir, config.Data.Fps);
+        var report = PredictEvaluator.Evaluate(run.Model, corpus, clips, config.Eval.BatchSize, run.Header.Step, run.Device, run.OutDir, config.Data.Fps, run.Bars);
+        run.Bars.Finish();
         ReportWriter.Merge(run.ReportPath, report, run.Identity);
         Console.Write(ReportWriter.Table(report));
     }
@@ -117,13 +123,15 @@ internal static class EvalCommand
         {
             // The level and statistic are chosen on another set, never on the one reported.
             run.Log.Information("Choosing the level and statistic on {Clips} voe clips of {Csv}", selection.Count, selectionCsv);
-            var chosen = await VoeEvaluator.EvaluateAsync(run.Model, untrained, selection, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, null, run.Token);
+            var chosen = await VoeEvaluator.EvaluateAsync(run.Model, untrained, selection, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, null, run.Token, progress: run.Bars);
+            run.Bars.Finish();
             var best = chosen.Voe.Best;
             choice = new VoeChoice(best.Level, best.Statistic, $"best on {selectionCsv}: {best.RelativeAccuracy:F3}");
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
-        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir);
+        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir, run.Bars);
+        run.Bars.Finish();
         ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");
@@ -132,7 +140,15 @@ internal static class EvalCommand
     private static void Plan(EvalRun run, int episodes, int seed)
     {
         run.Log.Information("Planning {Episodes} episodes in the rooms world with step {Step} (seed {Seed})", episodes, run.Header.Step, seed);
-        var report = PlanEvaluator.Evaluate(run.Model, run.Config.Plan, episodes, seed, run.Device, run.OutDir, line => run.Log.Information("{Line}", line), run.Token);
+        // One progress line per episode: the bar counts them.
+        int done = 0;
+        run.Bars.Report(new WorkProgress("plan", 0, episodes, "episodes"));
+        var report = PlanEvaluator.Evaluate(run.Model, run.Config.Plan, episodes, seed, run.Device, run.OutDir, line =>
+        {
+            run.Log.Information("{Line}", line);
+            run.Bars.Report(new WorkProgress("plan", ++done, episodes, "episodes"));
+        }, run.Token);
+        run.Bars.Finish();
         ReportWriter.Merge(run.ReportPath, report, run.Identity);
         Console.Write(PlanEvaluator.Table(report.Plan));
     }
@@ -142,7 +158,8 @@ internal static class EvalCommand
         var config = run.Config;
         using var random = RandomModel(run);
         run.Log.Information("Probing {Labels} on {Clips} clips with step {Step} and a random model", string.Join(", ", set.Labels.Select(l => l.Name)), set.Clips.Count, run.Header.Step);
-        var probe = ProbeEvaluator.Evaluate(run.Model, random, set, config.Eval.BatchSize, config.Seed, run.Device);
+        var probe = ProbeEvaluator.Evaluate(run.Model, random, set, config.Eval.BatchSize, config.Seed, run.Device, run.Bars);
+        run.Bars.Finish();
         ReportWriter.Merge(run.ReportPath, probe, run.Identity);
         Console.Write(ProbeEvaluator.Table(probe.Probe));
     }

@@ -66,23 +66,10 @@ internal static class IndexCommand
             var previous = File.Exists(outPath) ? IndexFile.Read(outPath) : null;
             var options = new IndexOptions(d.Frames / d.Fps, d.Fps, d.ShortVideos == "pad", n, TimeSpan.FromSeconds(d.DecodeTimeoutS));
             var clock = Stopwatch.StartNew();
-            int lastShown = 0;
             IReadOnlyList<IndexRow> rows;
             using (var bar = ProgressBar.Start(mode, "index", entries.Count, "videos"))
             {
-                rows = await VideoIndex.BuildAsync(entries, options, previous, done =>
-                {
-                    if (bar.Visible)
-                    {
-                        bar.Report(done);
-                    }
-                    // Without a bar (output redirected): a line every 5% of the way for large corpora, unless --progress never.
-                    else if (mode != ProgressMode.Never && entries.Count >= 200 && done * 20 / entries.Count > Volatile.Read(ref lastShown))
-                    {
-                        Volatile.Write(ref lastShown, done * 20 / entries.Count);
-                        Console.Error.WriteLine($"  {done}/{entries.Count} probed");
-                    }
-                }, token);
+                rows = await VideoIndex.BuildAsync(entries, options, previous, done => bar.Report(done), token);
             }
             IndexFile.Write(outPath, rows);
             Summarise(rows, previous, outPath, clock.Elapsed, n);

@@ -79,7 +79,7 @@ internal static class TrainCommand
             TrainResult result;
             // Steps on one redrawn line of a terminal (from the step resumed at, which the rate leaves out).
             ProgressBar? bar = null;
-            void Progress(long step) => (bar ??= ProgressBar.Start(mode, "train", cfg.Train.Steps, "steps", step)).Report(step);
+            void Progress(long step) => (bar ??= ProgressBar.Start(mode, "train", cfg.Train.Steps, "steps", step, plainLines: false)).Report(step);
             try
             {
                 result = await Trainer.RunAsync(cfg, dir, from, log, token, Progress);

@@ -145,8 +145,8 @@ public static class ConfigValidator
         check.AtLeast(t.CheckpointEvery, 1, "train.checkpoint_every", "it is the number of steps between checkpoints");
         check.That(DeviceNames.Normalise(t.Device) is not null, $"'train.device' is {ConfigScalars.Show(t.Device)}; use auto, cpu, cuda or cuda:N (N the GPU index), in any case");
         check.AtLeast(t.Threads, 0, "train.threads", "0 uses all cores");
-        check.That(t.Precision.Trim().ToLowerInvariant() is "auto" or "fp32" or "tf32" or "bf16",
-            $"'train.precision' is {ConfigScalars.Show(t.Precision)}; use auto (bf16 on CUDA, fp32 on the CPU), fp32, tf32 or bf16, in any case");
+        check.That(t.Precision.Trim().ToLowerInvariant() is "auto" or "fp32" or "tf32" or "bf16" or "bf16-emulated",
+            $"'train.precision' is {ConfigScalars.Show(t.Precision)}; use auto (bf16 on CUDA, fp32 on the CPU), fp32, tf32, bf16 or bf16-emulated, in any case");
         check.AtLeast(t.Loss.Level1, 0, "train.loss.level1", "0 turns the term off");
         check.AtLeast(t.Loss.Level2, 0, "train.loss.level2", "0 turns the term off");
         check.AtLeast(t.Loss.Variance, 0, "train.loss.variance", "0 turns the term off");

@@ -159,7 +159,8 @@ public sealed record TrainConfig
     /// <summary>
     /// auto | fp32 | tf32 | bf16. auto: bf16 on CUDA, fp32 on the CPU (where bf16 matmuls are slower).
     /// bf16 runs linear, conv and attention in bf16 with fp32 parameters, norms and loss; tf32 lets CUDA
-    /// matmuls use TF32. Checkpoints are fp32 whatever the precision.
+    /// matmuls use TF32. bf16-emulated rounds what those ops read and return to bf16 but multiplies in fp32:
+    /// bf16's numbers at fp32 speed on a CPU without bf16 units. Checkpoints are fp32 whatever the precision.
     /// </summary>
     public string Precision { get; init; } = "auto";
 

@@ -30,10 +30,12 @@ public sealed class Corpus
 
     /// <summary>Decodes every video of <paramref name="spec"/> (folder, glob or manifest).</summary>
     /// <param name="key">the config key the spec came from, for messages (e.g. data.train)</param>
-    public static async Task<Corpus> LoadAsync(string spec, string key, DataConfig data, ILogger log, CancellationToken ct)
+    /// <param name="progress">told of every decoded video (stage <c>decode</c>); null for none</param>
+    public static async Task<Corpus> LoadAsync(string spec, string key, DataConfig data, ILogger log, CancellationToken ct,
+        IProgress<WorkProgress>? progress = null)
     {
         var entries = Resolve(spec, key, log);
-        var corpus = await TryLoadAsync(entries, key, data, log, ct)
+        var corpus = await TryLoadAsync(entries, key, data, log, ct, progress)
             ?? throw new UsageException($"{key}: the decoded videos need more than data.cache_mb = {data.CacheMb} MiB of memory; raise data.cache_mb or use fewer or shorter videos.");
         foreach (var r in corpus.Rejected) log.Warning("Skipping {Path}: {Reason}", r.Path, r.Reason);
         return corpus;
@@ -71,7 +73,8 @@ public sealed class Corpus
     /// <c>data.cache_mb</c> (the caller streams them instead). Throws <see cref="UsageException"/>
     /// when no video is usable.
     /// </summary>
-    public static async Task<Corpus?> TryLoadAsync(IReadOnlyList<VideoEntry> entries, string key, DataConfig data, ILogger log, CancellationToken ct)
+    public static async Task<Corpus?> TryLoadAsync(IReadOnlyList<VideoEntry> entries, string key, DataConfig data, ILogger log, CancellationToken ct,
+        IProgress<WorkProgress>? progress = null)
     {
         if (data.CacheMb == 0)
             return null;
@@ -83,6 +86,7 @@ public sealed class Corpus
         var rejected = new RejectedVideo?[entries.Count];
         long bytes = 0;
         long budget = (long)data.CacheMb << 20;
+        var counter = new StageCounter(progress, "decode", entries.Count, "videos");
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count),
@@ -113,6 +117,7 @@ public sealed class Corpus
                     {
                         rejected[i] = new RejectedVideo(entry.Path, e.Reason);
                     }
+                    counter.Add();
                 });
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

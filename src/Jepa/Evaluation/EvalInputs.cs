@@ -29,7 +29,8 @@ public sealed record EvalSources(bool Predict, string? PredictData, string? Voe,
 public sealed record EvalInputs(Corpus? Predict, string? PredictSpec, IReadOnlyList<VoeClip>? Voe, ProbeSet? Probe)
 {
     /// <summary>Cheap checks first (CSV and list files, label columns), then the decoding.</summary>
-    public static async Task<EvalInputs> LoadAsync(EvalSources sources, JepaConfig config, ILogger log, CancellationToken ct)
+    public static async Task<EvalInputs> LoadAsync(EvalSources sources, JepaConfig config, ILogger log, CancellationToken ct,
+        IProgress<WorkProgress>? progress = null)
     {
         var voe = sources.Voe is null ? null : VoeSet.Read(sources.Voe, sources.VoeFlag);
         string? predictSpec = null;
@@ -43,10 +44,10 @@ public sealed record EvalInputs(Corpus? Predict, string? PredictSpec, IReadOnlyL
         {
             Corpus.ResolveWhole(sources.Probe, sources.ProbeFlag);
             var d = config.Data;
-            probe = await ProbeSet.LoadAsync(sources.Probe, sources.Labels, d.Frames, d.Fps, d.Size, config.Seed, ct);
+            probe = await ProbeSet.LoadAsync(sources.Probe, sources.Labels, d.Frames, d.Fps, d.Size, config.Seed, ct, progress);
         }
         var predict = predictSpec is null ? null
-            : await Corpus.LoadAsync(predictSpec, sources.PredictData is null ? "data.val" : "--data", config.Data, log, ct);
+            : await Corpus.LoadAsync(predictSpec, sources.PredictData is null ? "data.val" : "--data", config.Data, log, ct, progress);
         return new EvalInputs(predict, predictSpec, voe, probe);
     }
 

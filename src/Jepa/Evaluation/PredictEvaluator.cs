@@ -19,7 +19,7 @@ public static class PredictEvaluator
     /// <param name="picturesDir">where to write the PCA and retrieval pictures (and score retrieval); null for none (training's monitor)</param>
     /// <param name="fps">frame rate of the clips, for the animation</param>
     public static PredictReport Evaluate(HJepa model, Corpus corpus, IReadOnlyList<ClipRef> clips, int batchSize, long step, Device device,
-        string? picturesDir = null, double fps = 8)
+        string? picturesDir = null, double fps = 8, IProgress<WorkProgress>? progress = null)
     {
         model.eval();
         int frames = model.Frames, size = model.Size;
@@ -41,6 +41,7 @@ public static class PredictEvaluator
         var predicted = Enumerable.Range(0, horizons[0]).Select(_ => new List<Tensor>()).ToArray();
         var shownOnline = new List<Tensor>();
         int batches = (clips.Count + batchSize - 1) / batchSize;
+        var counter = new StageCounter(progress, "predict", clips.Count, "clips");
 
         using (no_grad())
         {
@@ -84,6 +85,7 @@ public static class PredictEvaluator
                     long stride = Math.Max(1, (flat.shape[0] + share - 1) / share);
                     embeddings[l].Add(flat.slice(0, 0, flat.shape[0], stride).cpu().DetachFromDisposeScope());
                 }
+                counter.Add(b);
             }
         }
 

@@ -29,10 +29,15 @@ public sealed record ProbeReport([property: JsonPropertyName("probe")] ProbeSect
 public static class ProbeEvaluator
 {
     /// <summary>Fits every probe on the trained and on the random model's features of <paramref name="set"/>.</summary>
-    public static ProbeReport Evaluate(HJepa model, HJepa random, ProbeSet set, int batchSize, int seed, Device device)
+    /// <param name="progress">told of the features' clips (stage <c>features</c>), then of the probes fitted (<c>probes</c>); null for none</param>
+    public static ProbeReport Evaluate(HJepa model, HJepa random, ProbeSet set, int batchSize, int seed, Device device,
+        IProgress<WorkProgress>? progress = null)
     {
-        var trained = ProbeFeatures.Extract(model, set.Clips, batchSize, device);
-        var baseline = ProbeFeatures.Extract(random, set.Clips, batchSize, device);
+        var features = new StageCounter(progress, "features", 2 * set.Clips.Count, "clips");
+        var trained = ProbeFeatures.Extract(model, set.Clips, batchSize, device, features);
+        var baseline = ProbeFeatures.Extract(random, set.Clips, batchSize, device, features);
+        // Per label, level and feature kind: a linear and an attentive probe, each on both models.
+        var fitted = new StageCounter(progress, "probes", set.Labels.Count * 2 * ProbeFeatures.Kinds.Count * 4, "probes");
         var rows = new List<ProbeRow>();
         foreach (var label in set.Labels)
         {
@@ -47,9 +52,11 @@ public static class ProbeEvaluator
                     rows.Add(new ProbeRow(label.Name, l + 1, ProbeFeatures.Kinds[f], "linear",
                         Probes.Linear(trained[l][f], label.Targets, set.IsTrain, classes, seed),
                         Probes.Linear(baseline[l][f], label.Targets, set.IsTrain, classes, seed), chance));
+                    fitted.Add(2);
                     rows.Add(new ProbeRow(label.Name, l + 1, ProbeFeatures.Kinds[f], "attentive",
                         Probes.Attentive(trained[l][f], label.Targets, set.IsTrain, classes, seed),
                         Probes.Attentive(baseline[l][f], label.Targets, set.IsTrain, classes, seed), chance));
+                    fitted.Add(2);
                 }
         }
         foreach (var t in trained.Concat(baseline).SelectMany(x => x)) t.Dispose();

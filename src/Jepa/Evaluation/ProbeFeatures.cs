@@ -15,7 +15,8 @@ public static class ProbeFeatures
     public static readonly IReadOnlyList<string> Kinds = ["encoder", "motion", "context"];
 
     /// <returns>[level-1][kind] tokens [M, tokens, D] for the M clips</returns>
-    public static Tensor[][] Extract(HJepa model, IReadOnlyList<Video.DecodedFrames> clips, int batchSize, Device device)
+    /// <param name="counter">told of every clip done; null for none</param>
+    public static Tensor[][] Extract(HJepa model, IReadOnlyList<Video.DecodedFrames> clips, int batchSize, Device device, StageCounter? counter = null)
     {
         int t = model.Frames, size = model.Size;
         var parts = Enumerable.Range(0, 2).Select(_ => Kinds.Select(_ => new List<Tensor>()).ToArray()).ToArray();
@@ -40,6 +41,7 @@ public static class ProbeFeatures
                     parts[l][1].Add(motion.reshape(b, -1, d).cpu().DetachFromDisposeScope());
                     parts[l][2].Add(context.cpu().DetachFromDisposeScope());
                 }
+                counter?.Add(b);
             }
         }
         model.train();

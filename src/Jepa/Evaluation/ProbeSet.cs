@@ -20,7 +20,9 @@ public sealed record ProbeSet(IReadOnlyList<DecodedFrames> Clips, bool[] IsTrain
     /// columns: <paramref name="labels"/> when given, else <c>label</c> and every other column with
     /// 2..20 distinct values.
     /// </summary>
-    public static async Task<ProbeSet> LoadAsync(string spec, IReadOnlyList<string>? labels, int frames, double fps, int size, int seed, CancellationToken ct)
+    /// <param name="progress">told of every decoded video (stage <c>decode</c>); null for none</param>
+    public static async Task<ProbeSet> LoadAsync(string spec, IReadOnlyList<string>? labels, int frames, double fps, int size, int seed, CancellationToken ct,
+        IProgress<WorkProgress>? progress = null)
     {
         var entries = VideoList.Resolve(spec);
         string? Value(VideoEntry e, string column) => column == "label" ? e.Label : e.Columns.GetValueOrDefault(column);
@@ -34,6 +36,7 @@ public sealed record ProbeSet(IReadOnlyList<DecodedFrames> Clips, bool[] IsTrain
             throw new UsageException($"'{spec}' has no label column (a label column, or columns with 2 to {MaxClasses} distinct values); give a manifest with labels or a folder per class.");
 
         var clips = new DecodedFrames?[entries.Count];
+        var counter = new StageCounter(progress, "decode", entries.Count, "videos");
         await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
             async (i, token) =>
             {
@@ -46,6 +49,7 @@ public sealed record ProbeSet(IReadOnlyList<DecodedFrames> Clips, bool[] IsTrain
                 {
                     // An unreadable video is left out like a short one; the count is checked below.
                 }
+                counter.Add();
             });
         var usable = Enumerable.Range(0, entries.Count).Where(i => clips[i] is not null).ToArray();
         if (usable.Length < 10)

@@ -19,7 +19,8 @@ public static class SurpriseScorer
     /// of embeddings, or for a model of train.objective pixel of its normalised pixel patches.
     /// </summary>
     /// <returns>[video][level-1] curves, one value per frame of the video; level 1's with its per-token map</returns>
-    public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device, int minContext = 1)
+    public static SurpriseCurve[][] Model(HJepa model, IReadOnlyList<DecodedFrames> videos, int batchSize, Device device, int minContext = 1,
+        StageCounter? counter = null)
     {
         int t = model.Frames, size = model.Size, chunk = model.Spec.Chunk;
         int tokens = Encoders.Level1Tokens(model.Spec, size);
@@ -67,6 +68,7 @@ public static class SurpriseScorer
                         }
                     }
                 }
+                counter?.Add(batch.Count);
             }
         }
         model.train();

@@ -25,9 +25,10 @@ public static class VoeEvaluator
     /// <param name="picturesDir">where to write the surprise maps (and score where surprise peaks); null for none</param>
     public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
         double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct, VoeChoice? choice = null,
-        string? picturesDir = null)
+        string? picturesDir = null, IProgress<WorkProgress>? progress = null)
     {
         var videos = new DecodedFrames[clips.Count];
+        var decoded = new StageCounter(progress, "decode", clips.Count, "videos");
         await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
             async (i, token) =>
             {
@@ -41,10 +42,13 @@ public static class VoeEvaluator
                 }
                 if (videos[i].Count < model.Frames)
                     throw new UsageException($"voe clip {clips[i].Path} has {videos[i].Count} frames at {fps} fps, fewer than the model's {model.Frames}; use longer clips.");
+                decoded.Add();
             });
 
-        var trained = SurpriseScorer.Model(model, videos, batchSize, device, minContext);
-        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device, minContext);
+        // Every window of every clip, once by the trained and once by the untrained model.
+        var scored = new StageCounter(progress, "voe", 2 * videos.Sum(v => v.Count - model.Frames + 1), "windows");
+        var trained = SurpriseScorer.Model(model, videos, batchSize, device, minContext, scored);
+        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device, minContext, scored);
         int grid = model.Size / model.Spec.StemStride;
         var pixel = videos.Select(v => SurpriseScorer.Pixel(v, grid, minContext)).ToArray();
         if (surpriseCsv is not null)

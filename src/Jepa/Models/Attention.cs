@@ -29,7 +29,7 @@ public sealed class Attention : nn.Module
         long b = x.shape[0], n = x.shape[1], d = x.shape[2];
         var parts = Autocast.Linear(qkv, x).view(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
         var m = mask is null ? null : Autocast.Operand(mask); // the mask's type must match q's
-        var o = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], m); // [B, H, N, hd]
+        var o = nn.functional.scaled_dot_product_attention(Autocast.Operand(parts[0]), Autocast.Operand(parts[1]), Autocast.Operand(parts[2]), m); // [B, H, N, hd]
         return Autocast.Linear(proj, o.transpose(1, 2).reshape(b, n, d));
     }
 }

@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 namespace Jepa.Training;
 
 /// <summary>What train.precision means on a device: the compute type of matmul-heavy ops, and TF32.</summary>
-/// <param name="Name">fp32, tf32 or bf16: what actually runs</param>
+/// <param name="Name">fp32, tf32, bf16 or bf16-emulated: what actually runs</param>
 /// <param name="Compute">the type for <see cref="Models.Autocast.Enter"/>; null runs everything in fp32</param>
-public sealed record Precision(string Name, ScalarType? Compute)
+/// <param name="Emulated">bf16-emulated: values rounded to <paramref name="Compute"/>, arithmetic in fp32</param>
+public sealed record Precision(string Name, ScalarType? Compute, bool Emulated = false)
 {
     /// <summary>
     /// Resolves auto (bf16 on CUDA, fp32 elsewhere) and turns TF32 on for CUDA matmuls and convolutions
@@ -20,10 +21,10 @@ public sealed record Precision(string Name, ScalarType? Compute)
         var name = setting == "auto" ? (onCuda ? "bf16" : "fp32") : setting;
         if (onCuda)
         {
-            backends.cuda.matmul.allow_tf32 = name != "fp32";
-            backends.cudnn.allow_tf32 = name != "fp32";
+            backends.cuda.matmul.allow_tf32 = name is "tf32" or "bf16";
+            backends.cudnn.allow_tf32 = name is "tf32" or "bf16";
         }
         if (name == "tf32" && !onCuda) name = "fp32";
-        return new Precision(name, name == "bf16" ? ScalarType.BFloat16 : null);
+        return new Precision(name, name is "bf16" or "bf16-emulated" ? ScalarType.BFloat16 : null, name == "bf16-emulated");
     }
 }

@@ -57,7 +57,7 @@ public static class TrainBench
             Lap();
             Optimizers.SetSchedule(optimizer, Schedules.LearningRate(t, i), Schedules.WeightDecay(t, i));
             LossTerms loss;
-            using (Autocast.Enter(precision.Compute))
+            using (Autocast.Enter(precision.Compute, precision.Emulated))
                 loss = JepaLoss.Compute(model.Forward(clips), t.Loss);
             double f = Lap();
             optimizer.zero_grad();

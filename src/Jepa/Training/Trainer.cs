@@ -104,7 +104,7 @@ public static class Trainer
 
             // Step 5: forward both levels, the objective's loss (ema: against the stop-gradient EMA targets).
             LossTerms loss;
-            using (Autocast.Enter(precision.Compute)) // bf16 matmuls when train.precision says so; fp32 loss
+            using (Autocast.Enter(precision.Compute, precision.Emulated)) // bf16 matmuls when train.precision says so; fp32 loss
                 loss = objective.Loss(model.Forward(clips, actions?.For(views, config.Data.Frames, device)));
 
             // Step 6: backward and clip; a non-finite loss or gradient skips the update (the norm is read anyway).

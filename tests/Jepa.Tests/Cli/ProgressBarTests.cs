@@ -99,6 +99,53 @@ public class ProgressBarTests
         AssertNoControlCharacters(r.Stdout, r.Stderr);
     }
 
+    [Fact]
+    public void Eval_draws_a_bar_per_stage_on_a_terminal_and_writes_no_control_character_when_redirected()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
+        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+        var dir = JepaProcess.TempDir("eval-bar");
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
+        var data = Path.Combine(TestVideos.BouncingDir, "val");
+        int videos = Directory.GetFiles(data, "*.mp4").Length;
+
+        var terminal = UnderTerminal($"dotnet '{dll}' eval --checkpoint '{ckpt}' --data '{data}' --out '{Path.Combine(dir, "tty")}' --device cpu --progress auto");
+        Assert.Contains("eval decode [", terminal);
+        Assert.Contains($"{videos}/{videos} videos", terminal);
+        Assert.Contains("eval predict [", terminal);
+        Assert.Contains("\u001b[K", terminal);
+        // The report's table comes after the bars, on lines of its own.
+        Assert.Matches("done in [0-9:]+\u001b\\[K\r?\n", terminal);
+
+        var r = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Report:", r.Stdout);
+        AssertNoControlCharacters(r.Stdout, r.Stderr);
+    }
+
+    [Fact]
+    public void Where_no_bar_is_drawn_long_work_writes_plain_lines_and_short_work_nothing()
+    {
+        var lines = new StringWriter();
+        using (var bar = ProgressBar.WritingLines(lines, "index", 10, "videos", TimeSpan.Zero))
+        {
+            bar.Report(3);
+            bar.Report(10); // the last line comes when the bar ends, not at the last unit
+        }
+        var written = lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, written.Length);
+        Assert.StartsWith("index 3/10 videos", written[0]);
+        Assert.Contains("ETA", written[0]);
+        Assert.StartsWith("index 10/10 videos", written[1]);
+        Assert.Contains("done in", written[1]);
+        AssertNoControlCharacters(lines.ToString());
+
+        var quiet = new StringWriter();
+        using (var bar = ProgressBar.WritingLines(quiet, "synth", 10, "videos", TimeSpan.FromHours(1)))
+            for (int i = 1; i <= 10; i++) bar.Report(i);
+        Assert.Equal("", quiet.ToString());
+    }
+
     // Redirected output: neither stream holds a carriage return or an escape code.
     private static void AssertNoControlCharacters(params string[] texts)
     {

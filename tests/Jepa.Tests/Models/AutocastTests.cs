@@ -40,6 +40,61 @@ public class AutocastTests
     }
 
     [Fact]
+    public void Emulated_bf16_ops_return_what_bf16_ops_return_to_the_last_bit_where_fp32_differs()
+    {
+        Jepa.Runtime.LibStdCxxFix.Ensure(); // torch's first call may come before any of our types is touched
+        manual_seed(13);
+        using var linear = nn.Linear(96, 384);
+        using var conv = nn.Conv2d(3, 24, 3, stride: 2, padding: 1); // as Autocast.Conv is called below, so fp32 runs the same conv
+        var x = randn([256, 96]);
+        var image = randn([8, 3, 32, 32]);
+
+        (Tensor Linear, Tensor Conv) Run(ScalarType? type, bool emulated)
+        {
+            using var scope = Autocast.Enter(type, emulated);
+            return (Autocast.Linear(linear, x).to_type(ScalarType.Float32), Autocast.Conv(conv, image, 2, 1).to_type(ScalarType.Float32));
+        }
+        var fp32 = Run(null, false);
+        var bf16 = Run(ScalarType.BFloat16, false);
+        var emulated = Run(ScalarType.BFloat16, true);
+
+        double Same(Tensor a, Tensor b) => a.eq(b).to_type(ScalarType.Float32).mean().item<float>();
+        // The two differ only where fp32 sums in another order cross a bf16 rounding boundary: one last bit, rarely.
+        foreach (var (name, e, b, f) in new[] { ("linear", emulated.Linear, bf16.Linear, fp32.Linear), ("conv", emulated.Conv, bf16.Conv, fp32.Conv) })
+        {
+            Assert.True(Same(e, b) >= 0.95, $"{name}: emulated equals bf16 in {Same(e, b):P1} of elements");
+            Assert.True(((e - b).abs() <= b.abs() * (1.0 / 128) + 1e-6).all().item<bool>(), $"{name}: more than one bf16 step apart");
+            Assert.True(Same(f, b) <= 0.05, $"{name}: fp32 equals bf16 in {Same(f, b):P1} of elements: nothing was rounded");
+        }
+    }
+
+    [Fact]
+    public void An_emulated_bf16_model_stays_close_to_fp32_and_trains_fp32_parameters()
+    {
+        manual_seed(14);
+        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 4);
+        var clips = randn([2, 4, 3, 32, 32]);
+        var losses = new LossConfig { Variance = 1, Covariance = 0.04 };
+        var full = JepaLoss.Compute(model.Forward(clips), losses).Total.item<float>();
+        LossTerms emulated;
+        using (Autocast.Enter(ScalarType.BFloat16, emulated: true))
+        {
+            Assert.True(Autocast.Emulated);
+            emulated = JepaLoss.Compute(model.Forward(clips), losses);
+        }
+        emulated.Total.backward();
+        float m = emulated.Total.item<float>();
+        Assert.True(m != full, "emulated bf16 rounds nothing");
+        Assert.True(Math.Abs(full - m) <= 0.02 * Math.Abs(full), $"fp32 loss {full}, emulated bf16 loss {m}");
+        Assert.False(Autocast.Emulated);
+        foreach (var (name, p) in model.TrainableParameters())
+        {
+            Assert.Equal(ScalarType.Float32, p.dtype);
+            Assert.True(p.grad is null || p.grad.dtype == ScalarType.Float32 && p.grad.isfinite().all().item<bool>(), $"{name}: bad gradient");
+        }
+    }
+
+    [Fact]
     public void Outside_a_bf16_scope_the_model_computes_in_fp32_exactly_as_before()
     {
         manual_seed(12);
