@@ -18,6 +18,8 @@ internal static class ExportCommand
         {
             var r = ModelExport.Run(parse.GetValue(checkpoint)!, parse.GetValue(output)!, parse.GetValue(overwrite));
             Console.WriteLine($"Exported step {r.Step}: {r.Tensors} tensors ({r.Values:N0} values) to {r.ModelPath} and {r.ConfigPath}");
+            if (r.LeftOut > 0)
+                Console.WriteLine($"Left out {r.LeftOut} tensors of the pixel objective's decoder ({ModelExport.PixelDecoderPrefix}*): the PyTorch twin has no such module; the encoders and predictors are all there.");
             return Task.FromResult(0);
         }, ct));
         return command;

@@ -8,8 +8,11 @@ namespace Jepa.Evaluation;
 
 /// <summary>
 /// The collapse monitor of a training run: every <c>eval.every</c> steps, on one fixed batch of
-/// held-out clips, each level's effective rank and mean per-dim std of the online embeddings and the
-/// predict ratio per horizon; a warning when a rank falls below <c>eval.min_rank_share</c> of dim.
+/// held-out clips, each level's effective rank, mean per-dim std and live directions of the online
+/// embeddings and the predict ratio per horizon; a warning when the effective rank or the live directions
+/// fall below <c>eval.min_rank_share</c> of dim. The effective rank is scale-free and misses embeddings
+/// that shrink towards one point (train.objective none); the live directions (std ≥
+/// <see cref="EmbeddingStats.DeadStd"/>) catch that.
 /// Called from the training loop; depends on nothing in Training, so the layers stay acyclic.
 /// </summary>
 public sealed class CollapseMonitor
@@ -46,7 +49,8 @@ public sealed class CollapseMonitor
 
     /// <summary>
     /// Measures the model and returns the metrics.jsonl row: <c>eval_rank_level{l}</c>,
-    /// <c>eval_rank_share_level{l}</c>, <c>eval_std_level{l}</c>, <c>eval_ratio_level{l}_h{k}</c>.
+    /// <c>eval_rank_share_level{l}</c>, <c>eval_std_level{l}</c>, <c>eval_live_level{l}</c>,
+    /// <c>eval_live_share_level{l}</c>, <c>eval_ratio_level{l}_h{k}</c>.
     /// </summary>
     public Dictionary<string, double> Measure(HJepa model, long step)
     {
@@ -58,14 +62,19 @@ public sealed class CollapseMonitor
             row[$"eval_rank_level{c.Level}"] = c.EffectiveRank;
             row[$"eval_rank_share_level{c.Level}"] = share;
             row[$"eval_std_level{c.Level}"] = c.MeanStd;
+            row[$"eval_live_level{c.Level}"] = c.LiveDirections;
+            row[$"eval_live_share_level{c.Level}"] = c.LiveShare;
+            if (c.LiveShare < eval.MinRankShare)
+                log.Warning("Collapse warning at step {Step}: level {Level} has {Live} of {Dim} directions ({Share:P0}) spreading with std >= {Floor} (mean per-dim std {Std:G3}), below eval.min_rank_share {Min:P0}: the embeddings are shrinking towards one point; use an objective that prevents it (train.objective ema, vicreg, barlow, infonce) or VICReg terms (train.loss.variance/covariance)",
+                    step, c.Level, c.LiveDirections, c.Dim, c.LiveShare, c.DeadStd, c.MeanStd, eval.MinRankShare);
             if (share < eval.MinRankShare)
                 log.Warning("Collapse warning at step {Step}: level {Level} effective rank {Rank:F1} is {Share:P0} of dim {Dim}, below eval.min_rank_share {Min:P0}; consider VICReg terms (train.loss.variance/covariance) or a slower EMA",
                     step, c.Level, c.EffectiveRank, share, c.Dim, eval.MinRankShare);
         }
         foreach (var p in report.Predict.Levels)
             row[$"eval_ratio_level{p.Level}_h{p.Horizon}"] = p.Ratio;
-        log.Information("Collapse monitor at step {Step}: rank {Rank1:F1} / {Rank2:F1}, ratio {Ratio:F3} (level 1, h1)",
-            step, row["eval_rank_level1"], row["eval_rank_level2"], row["eval_ratio_level1_h1"]);
+        log.Information("Collapse monitor at step {Step}: rank {Rank1:F1} / {Rank2:F1}, live directions {Live1} / {Live2}, ratio {Ratio:F3} (level 1, h1)",
+            step, row["eval_rank_level1"], row["eval_rank_level2"], row["eval_live_level1"], row["eval_live_level2"], row["eval_ratio_level1_h1"]);
         return row;
     }
 }

@@ -9,7 +9,7 @@ namespace Jepa.Evaluation;
 /// <summary>
 /// "Does the model know more than *nothing moves*?" For each level and horizon: L1 of the prediction
 /// against the target embedding, and of the persistence baseline (the target of the last seen step).
-/// Plus effective rank and mean per-dimension std of each level's online embeddings.
+/// Plus effective rank, mean per-dimension std and live directions of each level's online embeddings.
 /// </summary>
 public static class PredictEvaluator
 {
@@ -112,7 +112,8 @@ public static class PredictEvaluator
                 predict.Add(new PredictRow(l + 1, k, m, p, p > 0 ? m / p : double.NaN));
             }
             using var all = cat(embeddings[l], 0);
-            collapse.Add(new CollapseRow(l + 1, (int)all.shape[1], EmbeddingStats.EffectiveRank(all), EmbeddingStats.MeanStd(all)));
+            collapse.Add(new CollapseRow(l + 1, (int)all.shape[1], EmbeddingStats.EffectiveRank(all), EmbeddingStats.MeanStd(all),
+                EmbeddingStats.LiveDirections(all)));
             foreach (var e in embeddings[l]) e.Dispose();
         }
         model.train();

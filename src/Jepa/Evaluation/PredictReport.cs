@@ -11,12 +11,22 @@ public sealed record PredictRow(
     [property: JsonPropertyName("persistence_l1")] double PersistenceL1,
     [property: JsonPropertyName("ratio")] double Ratio);
 
-/// <summary>Collapse measures of one level's online embeddings.</summary>
+/// <summary>
+/// Collapse measures of one level's online embeddings: the effective rank (scale-free) and the live
+/// directions (principal directions whose std is at least <c>dead_std</c>, <see cref="EmbeddingStats.DeadStd"/>),
+/// which also see a cloud shrinking to a point. <c>live_share</c> = live directions / dim.
+/// </summary>
 public sealed record CollapseRow(
     [property: JsonPropertyName("level")] int Level,
     [property: JsonPropertyName("dim")] int Dim,
     [property: JsonPropertyName("effective_rank")] double EffectiveRank,
-    [property: JsonPropertyName("mean_std")] double MeanStd);
+    [property: JsonPropertyName("mean_std")] double MeanStd,
+    [property: JsonPropertyName("live_directions")] int LiveDirections,
+    [property: JsonPropertyName("dead_std")] double DeadStd = EmbeddingStats.DeadStd)
+{
+    [JsonPropertyName("live_share")]
+    public double LiveShare => Dim > 0 ? (double)LiveDirections / Dim : 0;
+}
 
 /// <summary>
 /// Level 1 of an action-conditioned model, per horizon: the ratio to persistence with each clip's own

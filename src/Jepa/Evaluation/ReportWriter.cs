@@ -115,9 +115,9 @@ public static class ReportWriter
                 sb.AppendLine(c, $"  {r.Horizon,7}  {r.RatioTrue,10:F3}  {r.RatioShuffled,14:F3}");
         }
         sb.AppendLine("Collapse monitor (online embeddings):");
-        sb.AppendLine("  level    dim  effective_rank  share_of_dim  mean_std");
+        sb.AppendLine(c, $"  level    dim  effective_rank  share_of_dim  mean_std  live_directions (std >= {EmbeddingStats.DeadStd})");
         foreach (var r in report.Collapse.Levels)
-            sb.AppendLine(c, $"  {r.Level,5}  {r.Dim,5}  {r.EffectiveRank,14:F1}  {r.EffectiveRank / r.Dim,12:P0}  {r.MeanStd,8:F3}");
+            sb.AppendLine(c, $"  {r.Level,5}  {r.Dim,5}  {r.EffectiveRank,14:F1}  {r.EffectiveRank / r.Dim,12:P0}  {r.MeanStd,8:F3}  {r.LiveDirections,6} ({r.LiveShare:P0})");
         return sb.ToString();
     }
 }

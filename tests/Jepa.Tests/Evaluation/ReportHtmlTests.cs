@@ -39,7 +39,7 @@ public class ReportHtmlTests
             new PredictSection([new PredictRow(1, 1, 0.5, 0.6, 0.83), new PredictRow(1, 2, 0.6, 0.7, 0.86), new PredictRow(2, 1, 0.4, 0.6, 0.67)],
                 [new RetrievalRow(1, 1, 10, 20, 0.5, 0.9, 0.6, 0.05)],
                 [Picture(PictureFiles.PcaMaps), Picture(PictureFiles.PcaAnimation), Picture(PictureFiles.Retrievals)]),
-            new CollapseSection([new CollapseRow(1, 96, 50, 0.7)]), 8, 50), checkpoint);
+            new CollapseSection([new CollapseRow(1, 96, 50, 0.7, 80)]), 8, 50), checkpoint);
         var row = new VoeRow(1, "token_mean_time_max", 0.9, 0.85, 0.6, 0.55, 0.5, 0.5);
         ReportWriter.Merge(Path.Combine(evalDir, "report.json"), new VoeReport(new VoeSection([row], row, 1, 2, 1,
             [new VoeCurve("0", "p.mp4", true, [null, 0.1, 0.2, 0.1], [null, null, 0.1, 0.1]), new VoeCurve("0", "v.mp4", false, [null, 0.1, 0.5, 0.3], [null, null, 0.3, 0.2])],

@@ -11,7 +11,7 @@ public class ReportWriterTests
     private static readonly ReportCheckpoint B = new("/runs/x/checkpoints/step-001000.ckpt", 1000, "bb22");
 
     private static PredictReport Predict(long step) =>
-        new(new PredictSection([new PredictRow(1, 1, 0.5, 0.6, 0.83)]), new CollapseSection([new CollapseRow(1, 96, 50, 0.7)]), 8, step);
+        new(new PredictSection([new PredictRow(1, 1, 0.5, 0.6, 0.83)]), new CollapseSection([new CollapseRow(1, 96, 50, 0.7, 80)]), 8, step);
 
     private static ProbeReport Probe() => new(new ProbeSection([new ProbeRow("speed", 1, "motion", "linear", 0.8, 0.5, 0.33)], 20, 10));
 

@@ -42,6 +42,44 @@ public class ExportTests
     }
 
     [Fact]
+    public void A_pixel_objective_checkpoint_exports_without_its_decoder_and_says_how_many_tensors_it_left_out()
+    {
+        var dir = JepaProcess.TempDir("export-pixel");
+        var ckpt = Path.Combine(dir, "pixel.ckpt");
+        var config = new JepaConfig
+        {
+            Data = new DataConfig { Size = 32, Frames = 4 },
+            Model = TinyCheckpointModel(),
+            Train = new TrainConfig { Objective = "pixel" },
+        };
+        int decoderTensors, networkTensors;
+        using (var model = new HJepa(Presets.Resolve(config.Model), 32, 4, "pixel"))
+        {
+            var dict = model.state_dict();
+            decoderTensors = dict.Keys.Count(k => k.StartsWith("pixels."));
+            networkTensors = dict.Count - decoderTensors;
+            Checkpoint.Save(ckpt, config, 5, model, null);
+        }
+        Assert.True(decoderTensors > 0, "the pixel model has a decoder");
+
+        var result = ModelExport.Run(ckpt, Path.Combine(dir, "out"), overwrite: false);
+
+        var file = SafeTensorsFile.Read(result.ModelPath);
+        Assert.DoesNotContain(file.Tensors.Keys, k => k.StartsWith("pixels."));
+        Assert.Contains("online.stem.project.weight", file.Tensors.Keys);
+        Assert.Equal(networkTensors, result.Tensors);
+        Assert.Equal(decoderTensors, result.LeftOut);
+        // An ema checkpoint leaves nothing out.
+        Assert.Equal(0, ModelExport.Run(TinyCheckpoint.Write(Path.Combine(dir, "ema.ckpt")), Path.Combine(dir, "out-ema"), overwrite: false).LeftOut);
+    }
+
+    private static ModelConfig TinyCheckpointModel()
+    {
+        var spec = HJepaTests.Tiny();
+        return new ModelConfig { Dim = spec.Dim, Depth = spec.Depth, Heads = spec.Heads, PredictorDim = spec.PredictorDim, PredictorDepth = spec.PredictorDepth, Level2Depth = spec.Level2Depth, StemStride = spec.StemStride, MlpRatio = spec.MlpRatio };
+    }
+
+    [Fact]
     public void Config_json_holds_the_resolved_sizes_and_every_config_key()
     {
         var dir = JepaProcess.TempDir("export-config");

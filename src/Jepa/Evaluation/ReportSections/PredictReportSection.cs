@@ -19,7 +19,7 @@ public sealed class PredictReportSection : IReportSection
         page.Heading("Predict table", 3);
         page.Table(rows, ["level", "horizon", "model_l1", "persistence_l1", "ratio"]);
         page.Heading("Collapse monitor", 3);
-        page.Table(page.Rows("collapse", "levels"), ["level", "dim", "effective_rank", "mean_std"]);
+        page.Table(page.Rows("collapse", "levels"), ["level", "dim", "effective_rank", "mean_std", "live_directions", "live_share"]);
         page.Heading("Retrieval of the true future frame", 3);
         page.Paragraph("For every level-1 prediction of every held-out clip, among every frame of the held-out clips less those the clip has shown: " +
             "how often the frame nearest to the prediction of t+k is the true frame t+k (top1), is among the 5 nearest (top5), or is a later frame of the same clip (same_clip); " +

@@ -17,9 +17,11 @@ public sealed partial class TrainingReportSection : IReportSection
         page.Plot("learning_rate", "Learning rate", page.HasMetric("lr")
             ? ReportPlots.Lines("Learning rate", "step", "lr", [page.Series("lr", "lr")])
             : null);
-        page.Plot("effective_rank", "Effective rank over training", page.HasMetric("eval_rank_level1")
+        page.Plot("effective_rank", "Effective rank and live directions over training", page.HasMetric("eval_rank_level1")
             ? ReportPlots.Lines("Effective rank of held-out embeddings", "step", "effective rank",
-                [page.Series("level 1", "eval_rank_level1"), page.Series("level 2", "eval_rank_level2")])
+                [page.Series("level 1", "eval_rank_level1"), page.Series("level 2", "eval_rank_level2"),
+                 // Live directions (std >= 0.05) see what the scale-free rank misses: a shrink towards one point. Absent in older runs.
+                 page.Series("level 1 live directions", "eval_live_level1"), page.Series("level 2 live directions", "eval_live_level2")])
             : null);
         // eval_ratio_level{l}_h{k}: one curve per level and horizon, from the collapse monitor's rows.
         var ratios = page.Metrics.SelectMany(m => m.Select(p => p.Key)).Distinct()
