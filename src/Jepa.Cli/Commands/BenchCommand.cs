@@ -152,5 +152,6 @@ internal static class BenchCommand
         ["efficiency"] = Math.Round(l.Efficiency, 4),
         ["core_efficiency"] = Math.Round(l.CoreEfficiency, 4),
         ["cpu_efficiency"] = l.CpuEfficiency is { } e ? Math.Round(e, 4) : null,
+        ["ffmpeg_cpu_s_per_clip"] = l.FfmpegCpuSPerClip is { } f ? Math.Round(f, 5) : null,
     };
 }

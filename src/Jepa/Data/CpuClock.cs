@@ -19,6 +19,9 @@ public static partial class CpuClock
         return Seconds(RusageSelf) + Seconds(RusageChildren);
     }
 
+    /// <summary>CPU-seconds of the reaped children alone (the ffmpeg decoders), or null where getrusage is not read.</summary>
+    public static double? Children() => OperatingSystem.IsLinux() ? Seconds(RusageChildren) : null;
+
     private const int RusageSelf = 0, RusageChildren = -1;
 
     private static double Seconds(int who)

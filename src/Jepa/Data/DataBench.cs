@@ -12,12 +12,13 @@ namespace Jepa.Data;
 /// per frame the loader hands out, <paramref name="CpuSPerClip"/> the CPU-seconds of jepa and its ffmpeg
 /// children per clip (null off Linux), <paramref name="Efficiency"/> clips/s over <paramref name="LimitClipsPerS"/>
 /// (every core decoding), <paramref name="CoreEfficiency"/> the same over min(workers, cores) cores, and
-/// <paramref name="CpuEfficiency"/> the share of the loader's CPU time that is decoding (load-independent).
+/// <paramref name="CpuEfficiency"/> the share of the loader's CPU time that is decoding (load-independent),
+/// <paramref name="FfmpegCpuSPerClip"/> the part of <paramref name="CpuSPerClip"/> spent in the ffmpeg children (the rest is jepa's).
 /// </summary>
 public sealed record LoaderSpeed(
     int Workers, double FramesPerS, double ClipsPerS, double Ratio,
     double DecodedPerDelivered, double? CpuSPerClip, double LimitClipsPerS, double Efficiency,
-    string Loader = "clips", double CoreEfficiency = double.NaN, double? CpuEfficiency = null);
+    string Loader = "clips", double CoreEfficiency = double.NaN, double? CpuEfficiency = null, double? FfmpegCpuSPerClip = null);
 
 /// <summary>One corpus of a bench run (raw sources, or a prepared corpus): its continuous decode rate and its loader rows.</summary>
 public sealed record BenchCorpus(string Name, int Videos, ContinuousDecodeResult Continuous, IReadOnlyList<LoaderSpeed> Rows)
@@ -140,7 +141,7 @@ public static class DataBench
             {
                 long batches = 0, decodedClips;
                 double elapsed;
-                double? cpuStart, cpuEnd;
+                double? cpuStart, cpuEnd, childStart, childEnd;
                 using (var loader = loaderKind == "clips"
                     ? new BatchLoader(clipSource, batch, frames, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w)
                     : new BatchLoader(spanSource, batch, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w))
@@ -149,6 +150,7 @@ public static class DataBench
                     loader.Next(ct);
                     long decodedStart = loader.ClipsDecoded;
                     cpuStart = CpuClock.Now();
+                    childStart = CpuClock.Children();
                     var clock = Stopwatch.StartNew();
                     while (clock.Elapsed.TotalSeconds < seconds)
                     {
@@ -159,6 +161,7 @@ public static class DataBench
                     // Read before Dispose kills the decoders still running: only finished decoders are in
                     // the CPU time, and only their clips in the count it is divided by.
                     cpuEnd = CpuClock.Now();
+                    childEnd = CpuClock.Children();
                     decodedClips = loader.ClipsDecoded - decodedStart;
                 }
                 long clips = batches * batch;
@@ -188,8 +191,9 @@ public static class DataBench
                 double perCore = continuous.FramesPerCpuS / decodedPerClip; // clips per CPU-second of pure decoding
                 double limit = cores * perCore;
                 double? cpuPerClip = cpuEnd - cpuStart is { } cpu && decodedClips > 0 ? cpu / decodedClips : null;
+                double? ffmpegPerClip = childEnd - childStart is { } child && decodedClips > 0 ? child / decodedClips : null;
                 rows.Add(new LoaderSpeed(w, fps, clipsPerS, fps / ffmpegFps, decodedPerClip / frames, cpuPerClip, limit, clipsPerS / limit,
-                    loaderKind, clipsPerS / (Math.Min(w, cores) * perCore), cpuPerClip is { } c ? 1 / perCore / c : null));
+                    loaderKind, clipsPerS / (Math.Min(w, cores) * perCore), cpuPerClip is { } c ? 1 / perCore / c : null, ffmpegPerClip));
             }
         }
         return new BenchCorpus(name, videos.Count, continuous, rows);

@@ -4,8 +4,8 @@ namespace Jepa.Data;
 
 /// <summary>
 /// Decode once, cut many: the batches of <see cref="SpanPlanner"/>'s blocks, in step order. Up to
-/// <c>workers</c> ffmpeg runs decode the spans of the block being assembled and of the block after it
-/// (so workers never idle at a block's end); the block's spans form the shuffle buffer, and each batch
+/// <c>workers</c> ffmpeg runs decode the spans of the round of blocks being assembled and of the round
+/// after it (so workers never idle at a round's end); the block's spans form the shuffle buffer, and each batch
 /// takes one clip from every span, in the planned order. What a step gets is fixed by the plan before
 /// any decoder runs, so worker count and timing never change it.
 /// </summary>
@@ -16,19 +16,23 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
     {
         using var gate = new SemaphoreSlim(workers);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        int c = source.ClipsPerSpan;
+        int c = source.ClipsPerSpan, k = BlocksPerRound(batchSize, workers);
         long block = firstStep / c;
-        var next = Start(block, gate, stop.Token);
+        var next = Start(block, k, gate, stop.Token);
         try
         {
             while (true)
             {
-                var (plan, tasks) = next;
-                next = Start(block + 1, gate, stop.Token); // look ahead one block
-                var spans = (await Task.WhenAll(tasks)).SelectMany(g => g).ToArray();
-                for (long step = Math.Max(firstStep, plan.FirstStep); step < plan.FirstStep + c; step++)
-                    yield return Assemble(plan, spans, step);
-                block++;
+                var round = next;
+                next = Start(block + k, k, gate, stop.Token); // look ahead one round
+                for (int b = 0; b < k; b++)
+                {
+                    var plan = round.Plans[b];
+                    var spans = await round.SpansOf(b, batchSize);
+                    for (long step = Math.Max(firstStep, plan.FirstStep); step < plan.FirstStep + c; step++)
+                        yield return Assemble(plan, spans, step);
+                }
+                block += k;
             }
         }
         finally
@@ -38,15 +42,50 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
         }
     }
 
-    /// <summary>Most spans one ffmpeg process decodes: enough to spread its start-up cost (~0.1 CPU-s), few enough to keep every worker busy.</summary>
-    internal const int MaxSpansPerProcess = 8;
+    /// <summary>
+    /// Spans one ffmpeg process aims to decode: its start alone costs ~0.13 CPU-s (Debian's ffmpeg loads
+    /// 216 shared libraries: 0.10–0.13 CPU-s for <c>ffmpeg -version</c>, measured), as much as decoding
+    /// ~90 frames of a prepared 256-px corpus, so more spans per process is less CPU per clip.
+    /// </summary>
+    internal const int SpansPerProcess = 16;
 
-    // The block's spans in groups, one ffmpeg run each, so that every worker gets at least one group.
-    private (SpanBlock Plan, Task<DecodedSpan[]>[] Tasks) Start(long block, SemaphoreSlim gate, CancellationToken ct)
+    /// <summary>Most spans decoded ahead (one round): the two blocks of batch 32 that were in memory before rounds existed.</summary>
+    internal const int MaxSpansPerRound = 32;
+
+    /// <summary>
+    /// Blocks decoded together (a round), so that every worker's ffmpeg process gets
+    /// <see cref="SpansPerProcess"/> spans when the batch alone is too small for that (batch 8, 2 workers:
+    /// 4 blocks of 8 spans, 16 per process), at most <see cref="MaxSpansPerRound"/> spans unless one block has more.
+    /// Which spans a round holds changes only when they are decoded, never what a step gets.
+    /// </summary>
+    internal static int BlocksPerRound(int batchSize, int workers) =>
+        Math.Max(1, Math.Min((workers * SpansPerProcess + batchSize - 1) / batchSize, MaxSpansPerRound / batchSize));
+
+    /// <summary>The plans of a round's blocks and the decodes of their spans: groups of consecutive spans, one ffmpeg run each.</summary>
+    private sealed record Round(SpanBlock[] Plans, int Group, Task<DecodedSpan[]>[] Tasks)
     {
-        var plan = SpanPlanner.Plan(seed, block, source.FrameCounts, source.Frames, source.ClipsPerSpan, batchSize, flips, cropScaleMin);
-        int group = Math.Clamp((plan.Spans.Count + workers - 1) / workers, 1, MaxSpansPerProcess);
-        var tasks = plan.Spans.Chunk(group).Select(spans => Task.Run(async () =>
+        /// <summary>The decoded spans of block <paramref name="b"/> of the round, waiting only for the groups that hold them.</summary>
+        public async Task<DecodedSpan[]> SpansOf(int b, int batchSize)
+        {
+            var spans = new DecodedSpan[batchSize];
+            for (int i = 0; i < batchSize; i++)
+            {
+                int at = b * batchSize + i;
+                spans[i] = (await Tasks[at / Group])[at % Group];
+            }
+            return spans;
+        }
+    }
+
+    // The round's spans in groups, one ffmpeg run each, so that every worker gets at least one group.
+    private Round Start(long block, int blocks, SemaphoreSlim gate, CancellationToken ct)
+    {
+        var plans = Enumerable.Range(0, blocks)
+            .Select(b => SpanPlanner.Plan(seed, block + b, source.FrameCounts, source.Frames, source.ClipsPerSpan, batchSize, flips, cropScaleMin))
+            .ToArray();
+        var all = plans.SelectMany(p => p.Spans).ToArray();
+        int group = Math.Clamp((all.Length + workers - 1) / workers, 1, SpansPerProcess);
+        var tasks = all.Chunk(group).Select(spans => Task.Run(async () =>
         {
             await gate.WaitAsync(ct);
             try
@@ -60,7 +99,7 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
                 gate.Release();
             }
         }, ct)).ToArray();
-        return (plan, tasks);
+        return new Round(plans, group, tasks);
     }
 
     /// <summary>Copies the clips of <paramref name="step"/> out of the decoded spans into one batch [B, T, S, S, 3].</summary>

@@ -91,6 +91,8 @@ public static class FrameDecoder
             // Input options hold for the next -i only: without -threads 1 on each, every decoder after
             // the first starts its own frame threads (measured: 20 ms instead of 12 ms per input).
             args.AddRange(["-threads", "1"]);
+            if (HeadersSuffice(parts[i].Path))
+                args.AddRange(["-probesize", "32", "-analyzeduration", "0"]);
             if (parts[i].StartS > 0)
                 args.AddRange(["-ss", F(parts[i].StartS)]);
             args.AddRange(["-i", parts[i].Path]);
@@ -103,6 +105,17 @@ public static class FrameDecoder
         args.AddRange(["-filter_complex", graph.ToString(), "-filter_complex_threads", "1", "-map", "[out]", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"]);
         return args;
     }
+
+    /// <summary>
+    /// Whether the container's header alone tells the decoder what it needs (MP4/MOV: the moov atom holds
+    /// the codec, size and timing), so ffmpeg may skip probing the stream by decoding its first packets:
+    /// measured on a prepared 256-px corpus under load, 120–155 CPU-ms instead of 175 for opening an input
+    /// and decoding one frame (the process start alone is 113). Frames are filtered only once decoded, so
+    /// the pixels are the same (framemd5-equal); if a file still needed probing, the process fails and its
+    /// spans are decoded one by one with the full probe.
+    /// </summary>
+    internal static bool HeadersSuffice(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".mp4" or ".m4v" or ".mov";
 
     /// <summary>The ffmpeg command line, exposed so a benchmark can time the same command raw.</summary>
     internal static List<string> Arguments(string path, double startS, int? maxFrames, double fps, int size)

@@ -85,8 +85,10 @@ public class BenchCliTests
             Assert.Equal(["clips/1", "clips/2", "spans/1", "spans/2"], rows.Select(x => $"{x.GetProperty("loader").GetString()}/{x.GetProperty("workers").GetInt32()}"));
             foreach (var row in rows)
             {
-                foreach (var key in new[] { "clips_per_s", "efficiency", "cpu_s_per_clip", "decoded_per_delivered", "core_efficiency", "cpu_efficiency" })
+                foreach (var key in new[] { "clips_per_s", "efficiency", "cpu_s_per_clip", "decoded_per_delivered", "core_efficiency", "cpu_efficiency", "ffmpeg_cpu_s_per_clip" })
                     Assert.True(row.GetProperty(key).GetDouble() > 0, key);
+                // The ffmpeg children's share is part of the whole, not more.
+                Assert.True(row.GetProperty("ffmpeg_cpu_s_per_clip").GetDouble() <= row.GetProperty("cpu_s_per_clip").GetDouble());
             }
             // A span of 2 clips (1 s) decodes from the only keyframe (t = 0) to at most 2 s once for both: ≤ 60 frames per 8 delivered.
             Assert.InRange(rows[2].GetProperty("decoded_per_delivered").GetDouble(), 30.0 / 8, 60.0 / 8);

@@ -114,6 +114,37 @@ public class SpanLoaderTests
     }
 
     [Fact]
+    public void Small_batches_are_decoded_in_rounds_of_blocks_so_each_process_gets_more_spans_and_big_ones_are_not()
+    {
+        Assert.Equal(4, SpanPipeline.BlocksPerRound(batchSize: 8, workers: 2)); // 32 spans, 16 per process
+        Assert.Equal(2, SpanPipeline.BlocksPerRound(batchSize: 8, workers: 1));
+        Assert.Equal(1, SpanPipeline.BlocksPerRound(batchSize: 32, workers: 2));
+        Assert.Equal(1, SpanPipeline.BlocksPerRound(batchSize: 64, workers: 8)); // one block is the least
+        Assert.Equal(8, SpanPipeline.BlocksPerRound(batchSize: 4, workers: 8)); // at most 32 spans ahead
+    }
+
+    [Fact]
+    public void Batches_are_the_same_across_rounds_with_one_or_two_workers_and_when_resumed_mid_round()
+    {
+        // Batch 4, 2 clips per span: rounds of 4 blocks (1 worker) and 8 blocks (2 workers); 20 steps cross both.
+        var source = Source(s_videos.Value, new BadVideoLog(null, Logger.None));
+        var one = Batches(source, 1, 0, 20);
+        var two = Batches(source, 2, 0, 20);
+        var resumed = Batches(source, 2, 13, 7); // step 13: second step of block 6, inside a round either way
+
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(one[i].Clips, two[i].Clips);
+            Assert.True(one[i].Batch.AsSpan().SequenceEqual(two[i].Batch), $"batch {i} differs");
+        }
+        for (int i = 0; i < 7; i++)
+        {
+            Assert.Equal(one[13 + i].Clips, resumed[i].Clips);
+            Assert.True(one[13 + i].Batch.AsSpan().SequenceEqual(resumed[i].Batch), $"resumed batch {13 + i} differs");
+        }
+    }
+
+    [Fact]
     public async Task The_clips_of_a_batch_are_the_frames_their_refs_name()
     {
         var source = Source(s_videos.Value, new BadVideoLog(null, Logger.None));
