@@ -32,9 +32,10 @@ DEFAULTS = {
         "keep_checkpoints": 3, "max_bad_steps": 10, "device": "auto", "threads": 0,
         "precision": "auto", "objective": "ema",
         "loss": {"level1": 1.0, "level2": 1.0, "variance": 0.0, "covariance": 0.0, "vicreg_invariance": 25.0,
-                 "vicreg_variance": 25.0, "vicreg_covariance": 1.0, "barlow_lambda": 0.0051, "temperature": 0.1},
+                 "vicreg_variance": 25.0, "vicreg_covariance": 1.0, "barlow_lambda": 0.0051, "temperature": 0.1,
+                 "rollout": 0.0},
     },
-    "eval": {"clips": 64, "batch_size": 16, "every": 250, "min_rank_share": 0.1},
+    "eval": {"clips": 64, "batch_size": 16, "every": 250, "min_rank_share": 0.1, "voe_select": None},
     "log": {"every": 50},
     "plan": {"population": 64, "elites": 8, "iterations": 4, "horizon": 6, "replan_every": 2, "max_steps": 30,
              "success_radius": 0.1, "init_std": 0.8},
@@ -145,17 +146,21 @@ def _parse_as(path, default, text):
     return text
 
 
+# Keys whose default is null: model sizes (the preset's) and a voe choice the config may leave out.
+_NULLABLE = {"eval.voe_select"}
+
+
 def _nullable(path):
-    return path.startswith("model.") and path.rsplit(".", 1)[-1] in _SIZES
+    return path in _NULLABLE or path.startswith("model.") and path.rsplit(".", 1)[-1] in _SIZES
 
 
 def _typed(path, default, value, source):
-    """The value as the type of the key's default (int, float, bool, str; null for model sizes)."""
+    """The value as the type of the key's default (int, float, bool, str; null where _nullable says)."""
     if value is None and _nullable(path):
         return None
     if isinstance(default, bool):
         ok = isinstance(value, bool)
-    elif isinstance(default, int) or _nullable(path):
+    elif isinstance(default, int) or default is None and path.startswith("model."):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif isinstance(default, float):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Jepa.Data;
@@ -17,12 +19,50 @@ public static class ClipTensors
     /// <returns>[B, T, 3, S, S] float32 on <paramref name="device"/></returns>
     public static Tensor ToInput(byte[] batch, int batchSize, int frames, int size, Device device, IReadOnlyList<ClipRef>? clips = null)
     {
-        var x = tensor(batch, [batchSize, frames, size, size, 3], dtype: ScalarType.Byte).to(device); // uint8 travels, 4× fewer bytes
+        var x = Upload(batch, [batchSize, frames, size, size, 3], device); // uint8 travels, 4× fewer bytes
         var f = x.permute(0, 1, 4, 2, 3).to_type(ScalarType.Float32).div_(255f);
         if (clips is not null && clips.Any(c => !c.IsIdentity)) f = View(f, clips);
         var mean = tensor(Mean.ToArray(), device: device).view(1, 1, 3, 1, 1);
         var std = tensor(Std.ToArray(), device: device).view(1, 1, 3, 1, 1);
         return f.sub_(mean).div_(std).contiguous();
+    }
+
+    private static readonly Lock StagingGate = new();
+    private static Tensor? _staging;
+    private static bool _pinningFailed;
+
+    /// <summary>
+    /// The bytes as a uint8 tensor of <paramref name="shape"/> on <paramref name="device"/>. To CUDA they go
+    /// through one page-locked host buffer and a non-blocking copy: the copy needs no bounce buffer, and the host
+    /// goes on queueing the step's kernels while it runs. The device is synchronised before the buffer is
+    /// refilled, so a copy still in flight never reads it half rewritten; the training loop has by then waited
+    /// for the last step's one scalar (the non-finite guard), so there this costs nothing. Where pinning fails
+    /// (no driver support), the plain copy is used. On the CPU the bytes are wrapped as they are.
+    /// Not yet run on a GPU (none was lent to this project so far).
+    /// </summary>
+    private static Tensor Upload(byte[] bytes, long[] shape, Device device)
+    {
+        if (device.type != DeviceType.CUDA || _pinningFailed)
+            return tensor(bytes, shape, dtype: ScalarType.Byte).to(device);
+        lock (StagingGate)
+        {
+            try
+            {
+                if (_staging is null || _staging.NumberOfElements < bytes.Length)
+                {
+                    _staging?.Dispose();
+                    _staging = empty(bytes.Length, ScalarType.Byte).pin_memory().DetachFromDisposeScope();
+                }
+                cuda.synchronize(device);
+                _staging.data<byte>().CopyFrom(bytes);
+            }
+            catch (Exception e) when (e is ExternalException or InvalidOperationException)
+            {
+                _pinningFailed = true;
+                return tensor(bytes, shape, dtype: ScalarType.Byte).to(device);
+            }
+            return _staging.narrow(0, 0, bytes.Length).view(shape).to(device, non_blocking: true);
+        }
     }
 
     /// <summary>Crop and mirror every clip with one affine resampling (bilinear), the same box for all its frames.</summary>
