@@ -225,6 +225,8 @@ class HJepa(nn.Module):
     def __init__(self, model_cfg, size, frames):
         super().__init__()
         m = model_cfg
+        if m.get("action_dim", 0):
+            raise ValueError("the PyTorch twin has no action-conditioned predictor (model.action_dim must be 0)")
         self.size, self.frames = size, frames
         self.online = Encoders(m, size)
         self.target = Encoders(m, size)
@@ -279,6 +281,8 @@ LossTerms = namedtuple("LossTerms", "total level1 level2 variance covariance")
 def jepa_loss(output, weights):
     """JepaLoss.cs: Σ_levels w_l · mean_k L1(prediction_k, target) [+ VICReg on the online embeddings].
     `weights` is the config's train.loss section."""
+    if weights.get("rollout", 0):
+        raise ValueError("the PyTorch twin has no rollout loss (train.loss.rollout must be 0)")
     l1 = prediction_loss(output.level1)
     l2 = prediction_loss(output.level2)
     total = l1 * weights["level1"] + l2 * weights["level2"]
