@@ -82,6 +82,10 @@ public static class SurprisePictures
         return rows;
     }
 
+    // Columns of the surprise-map sheet, and how many of them come before the earliest event frame.
+    private const int SheetFrames = 8;
+    private const int BeforeEvent = 2;
+
     /// <summary>Writes the surprise-map sheet and animation into <paramref name="dir"/>; returns them as the report lists them.</summary>
     public static List<ReportPicture> Write(string dir, IReadOnlyList<VoeClip> clips, IReadOnlyList<DecodedFrames> videos, IReadOnlyList<SurpriseCurve> curves, int grid, double fps)
     {
@@ -90,7 +94,12 @@ public static class SurprisePictures
         var shown = Pairs(clips).GroupBy(p => clips[p.Impossible].Event ?? "impossible").Select(g => g.First()).ToList();
         if (shown.Count == 0) return [];
         int frames = shown.Max(p => Math.Max(videos[p.Impossible].Count, videos[p.Plausible].Count));
-        var sheet = new PictureSheet(Enumerable.Range(0, frames).Select(f => $"frame {f}").ToArray(), labelWidth: 170);
+        // The sheet shows SheetFrames frames, from a little before the earliest event on: a page is too narrow
+        // for every frame of a long clip, and the frames before the event are alike in both twins.
+        var events = shown.Select(p => EventFrame(videos[p.Plausible], videos[p.Impossible], grid)).OfType<int>().ToList();
+        int first = events.Count == 0 ? 0 : Math.Clamp(events.Min() - BeforeEvent, 0, Math.Max(0, frames - SheetFrames));
+        int columns = Math.Min(SheetFrames, frames - first);
+        var sheet = new PictureSheet(Enumerable.Range(first, columns).Select(f => $"frame {f}").ToArray(), labelWidth: 170);
         var animationRows = new List<RgbImage[]>();
         foreach (var (i, twin) in shown)
         {
@@ -105,8 +114,9 @@ public static class SurprisePictures
             var plausible = Painted(twin);
             var impossible = Painted(i);
             string name = clips[i].Event ?? "impossible";
-            sheet.AddRow($"group {clips[i].Group} plausible", plausible, gapAbove: sheet.Rows > 0);
-            sheet.AddRow(e is { } ev ? $"{name} (event: frame {ev})" : name, impossible);
+            RgbImage?[] Shown(RgbImage[] row) => Enumerable.Range(first, columns).Select(f => f < row.Length ? row[f] : null).ToArray();
+            sheet.AddRow($"group {clips[i].Group} plausible", Shown(plausible), gapAbove: sheet.Rows > 0);
+            sheet.AddRow(e is { } ev ? $"{name} (event: frame {ev})" : name, Shown(impossible));
             animationRows.Add(Enumerable.Range(0, frames).Select(f => Animation.Row([
                 f < plausible.Length ? plausible[f] : plausible[^1],
                 f < impossible.Length ? impossible[f] : impossible[^1]], gap: 2)).ToArray());
@@ -117,7 +127,8 @@ public static class SurprisePictures
         return
         [
             new ReportPicture("surprise_maps", PictureFiles.SurpriseMaps, "Surprise maps",
-                "For one group per kind of event, every frame of the plausible clip and of its impossible twin with each token's level-1 surprise " +
+                $"For one group per kind of event, frames {first} to {first + columns - 1} of the plausible clip and of its impossible twin " +
+                "(from a little before the earliest event; the animation below has every frame) with each token's level-1 surprise " +
                 "(horizon-1 prediction error) painted over it: black-red-yellow-white and more opaque as it grows, on one scale per group. " +
                 "Faded frames had too little context to be scored (--min-context). The cyan outline marks the event frame, the first where the twins' pixels differ."),
             new ReportPicture("surprise_animation", PictureFiles.SurpriseAnimation, "Surprise maps, animated",
