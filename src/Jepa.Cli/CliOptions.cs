@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Jepa.Config;
+using Jepa.Models;
+using Jepa.Training;
 
 namespace Jepa.Cli;
 
@@ -11,6 +13,19 @@ internal static class CliOptions
         Description = "Debug logging, and stack traces on errors.",
         Recursive = true,
     };
+
+    /// <summary>
+    /// The model of the <paramref name="checkpoint"/> file on the <paramref name="device"/> named by --device, with
+    /// torch using every core: how eval, embed and plan start. The caller disposes the model.
+    /// </summary>
+    public static (string Path, TorchSharp.torch.Device Device, CheckpointHeader Header, HJepa Model) LoadModel(string checkpoint, string device)
+    {
+        var path = System.IO.Path.GetFullPath(checkpoint);
+        var dev = Devices.Resolve(device, "--device");
+        Devices.SetThreads(0);
+        var (header, model) = Checkpoint.LoadModel(path, dev);
+        return (path, dev, header, model);
+    }
 
     /// <summary>Exit codes: 0 success, 1 runtime failure, 2 bad usage or config, 130 interrupted.</summary>
     public static async Task<int> Run(ParseResult parse, Func<CancellationToken, Task<int>> action, CancellationToken ct)

@@ -47,10 +47,7 @@ internal static class EmbedCommand
             var outDir = OutputPaths.Folder(parse.GetValue(output)!, "--out");
             var videos = VideoList.Resolve(parse.GetValue(data)!);
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
-            var ckpt = Path.GetFullPath(parse.GetValue(checkpoint)!);
-            var dev = Devices.Resolve(parse.GetValue(device)!, "--device");
-            Devices.SetThreads(0);
-            var (header, model) = Checkpoint.LoadModel(ckpt, dev);
+            var (ckpt, dev, header, model) = CliOptions.LoadModel(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
             using (model)
             {
                 var embedder = new Embedder(model, header.Config, options, dev, log);

@@ -53,10 +53,7 @@ internal static class EvalCommand
             var choice = Choice(parse.GetValue(select), parse.GetValue(selectOn), voeCsv);
             var mode = ProgressBar.ParseMode(parse.GetValue(progress));
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
-            var ckpt = Path.GetFullPath(parse.GetValue(checkpoint)!);
-            var dev = Devices.Resolve(parse.GetValue(device)!, "--device");
-            Devices.SetThreads(0);
-            var (header, model) = Checkpoint.LoadModel(ckpt, dev);
+            var (ckpt, dev, header, model) = CliOptions.LoadModel(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
             using (model)
             {
                 if (voeCsv is not null && choice is null && parse.GetValue(selectOn) is null && header.Config.Eval.VoeSelect is { } fixedInConfig)

@@ -46,10 +46,7 @@ internal static class PlanCommand
                 throw new UsageException($"--out {outDir} already holds {string.Join(", ", existing.Take(3))}{(existing.Count > 3 ? ", …" : "")} from an earlier plan; give another folder or pass --overwrite.");
 
             using var log = Logging.Create(parse.GetValue(CliOptions.Verbose));
-            var ckpt = Path.GetFullPath(parse.GetValue(checkpoint)!);
-            var dev = Devices.Resolve(parse.GetValue(device)!, "--device");
-            Devices.SetThreads(0);
-            var (header, model) = Checkpoint.LoadModel(ckpt, dev);
+            var (ckpt, dev, header, model) = CliOptions.LoadModel(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
             using (model)
             {
                 foreach (var f in existing) File.Delete(Path.Combine(outDir, f));
