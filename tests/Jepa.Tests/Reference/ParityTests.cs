@@ -4,6 +4,7 @@ using Jepa.Data;
 using Jepa.Export;
 using Jepa.Models;
 using Jepa.Tests.Cli;
+using Jepa.Tests.TestSupport;
 using Jepa.Training;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -16,6 +17,7 @@ namespace Jepa.Tests.Reference;
 /// the same clips: embeddings of both levels, predictions, loss terms, then three training steps (AdamW
 /// with its schedules, clipping, EMA) and every tensor of the network after them; fp32 on the CPU.
 /// </summary>
+[Collection(nameof(TorchGlobalState))]
 public class ParityTests(ITestOutputHelper log)
 {
     /// <summary>Largest absolute difference allowed anywhere (issue 10).</summary>
