@@ -32,16 +32,13 @@ public class ProgressBarTests
     [Fact]
     public void Prepare_draws_the_bar_on_a_terminal_and_writes_no_control_character_when_redirected()
     {
-        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
+        var dll = JepaDll();
         var src = TestVideos.NewFolder("bar-src");
         File.Copy(TestVideos.Testsrc30, Path.Combine(src, "a.mp4"));
-        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
 
         // Under a pseudo-terminal (CI unset, as on a person's machine): the bar is drawn, ending in ESC[K.
         var terminal = UnderTerminal($"dotnet '{dll}' prepare '{src}' --out '{JepaProcess.TempDir("bar-tty")}' --set data.frames=4 --progress auto");
-        Assert.Contains("prepare [", terminal);
-        Assert.Contains("1/1 sources", terminal);
-        Assert.Contains("\u001b[K", terminal);
+        AssertBarDrawn(terminal, "prepare", "1/1 sources");
 
         // --progress never on the same terminal: no bar (.NET itself still sends the terminal ESC[?1h ESC=).
         var never = UnderTerminal($"dotnet '{dll}' prepare '{src}' --out '{JepaProcess.TempDir("bar-never")}' --set data.frames=4 --progress never");
@@ -51,36 +48,26 @@ public class ProgressBarTests
 
         // Redirected to pipes (auto): neither stream holds a carriage return or an escape code.
         var dir = JepaProcess.TempDir("bar-redirected");
-        var r = JepaProcess.Run(dir, "prepare", src, "--out", dir, "--set", "data.frames=4", "--progress", "auto");
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("Prepared 1", r.Stdout);
-        AssertNoControlCharacters(r.Stdout, r.Stderr);
+        AssertRedirectedWithoutBar(dir, "Prepared 1", "prepare", src, "--out", dir, "--set", "data.frames=4", "--progress", "auto");
     }
 
     [Fact]
     public void Synth_draws_the_bar_on_a_terminal_and_writes_no_control_character_when_redirected()
     {
-        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
-        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+        var dll = JepaDll();
         const string small = "--train 3 --val 1 --seconds 1 --size 32";
 
         var terminal = UnderTerminal($"dotnet '{dll}' synth --kind bouncing --out '{JepaProcess.TempDir("synth-tty")}' {small} --progress auto");
-        Assert.Contains("synth [", terminal);
-        Assert.Contains("4/4 videos", terminal);
-        Assert.Contains("\u001b[K", terminal);
+        AssertBarDrawn(terminal, "synth", "4/4 videos");
 
         var dir = JepaProcess.TempDir("synth-redirected");
-        var r = JepaProcess.Run(dir, "synth", "--kind", "bouncing", "--out", dir, "--train", "3", "--val", "1", "--seconds", "1", "--size", "32", "--progress", "auto");
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("Wrote 3 training and 1 validation videos", r.Stdout);
-        AssertNoControlCharacters(r.Stdout, r.Stderr);
+        AssertRedirectedWithoutBar(dir, "Wrote 3 training and 1 validation videos", "synth", "--kind", "bouncing", "--out", dir, "--train", "3", "--val", "1", "--seconds", "1", "--size", "32", "--progress", "auto");
     }
 
     [Fact]
     public void Embed_draws_the_bar_on_a_terminal_and_writes_no_control_character_when_redirected()
     {
-        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
-        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+        var dll = JepaDll();
         var dir = JepaProcess.TempDir("embed-bar");
         var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
         var data = Directory.CreateDirectory(Path.Combine(dir, "videos")).FullName;
@@ -89,38 +76,27 @@ public class ProgressBarTests
         File.Copy(val[1], Path.Combine(data, "b.mp4"));
 
         var terminal = UnderTerminal($"dotnet '{dll}' embed --checkpoint '{ckpt}' --data '{data}' --out '{Path.Combine(dir, "tty")}' --device cpu --progress auto");
-        Assert.Contains("embed [", terminal);
-        Assert.Contains("2/2 videos", terminal);
-        Assert.Contains("\u001b[K", terminal);
+        AssertBarDrawn(terminal, "embed", "2/2 videos");
 
-        var r = JepaProcess.Run(dir, "embed", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("2 embedded", r.Stdout);
-        AssertNoControlCharacters(r.Stdout, r.Stderr);
+        AssertRedirectedWithoutBar(dir, "2 embedded", "embed", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
     }
 
     [Fact]
     public void Eval_draws_a_bar_per_stage_on_a_terminal_and_writes_no_control_character_when_redirected()
     {
-        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
-        var dll = Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+        var dll = JepaDll();
         var dir = JepaProcess.TempDir("eval-bar");
         var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "tiny.ckpt"));
         var data = Path.Combine(TestVideos.BouncingDir, "val");
         int videos = Directory.GetFiles(data, "*.mp4").Length;
 
         var terminal = UnderTerminal($"dotnet '{dll}' eval --checkpoint '{ckpt}' --data '{data}' --out '{Path.Combine(dir, "tty")}' --device cpu --progress auto");
-        Assert.Contains("eval decode [", terminal);
-        Assert.Contains($"{videos}/{videos} videos", terminal);
+        AssertBarDrawn(terminal, "eval decode", $"{videos}/{videos} videos");
         Assert.Contains("eval predict [", terminal);
-        Assert.Contains("\u001b[K", terminal);
         // The report's table comes after the bars, on lines of its own.
         Assert.Matches("done in [0-9:]+\u001b\\[K\r?\n", terminal);
 
-        var r = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.Contains("Report:", r.Stdout);
-        AssertNoControlCharacters(r.Stdout, r.Stderr);
+        AssertRedirectedWithoutBar(dir, "Report:", "eval", "--checkpoint", ckpt, "--data", data, "--out", Path.Combine(dir, "redirected"), "--device", "cpu", "--progress", "auto");
     }
 
     [Fact]
@@ -144,6 +120,30 @@ public class ProgressBarTests
         using (var bar = ProgressBar.WritingLines(quiet, "synth", 10, "videos", TimeSpan.FromHours(1)))
             for (int i = 1; i <= 10; i++) bar.Report(i);
         Assert.Equal("", quiet.ToString());
+    }
+
+    // jepa.dll beside the tests; script(1) gives it a terminal.
+    private static string JepaDll()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "script(1) from util-linux is needed to give jepa a terminal");
+        return Path.Combine(AppContext.BaseDirectory, "jepa.dll");
+    }
+
+    // What a terminal showed holds the bar labelled so, its count, and the escape code that redraws it.
+    private static void AssertBarDrawn(string terminal, string label, string count)
+    {
+        Assert.Contains(label + " [", terminal);
+        Assert.Contains(count, terminal);
+        Assert.Contains("\u001b[K", terminal);
+    }
+
+    // jepa with its output redirected to pipes (--progress auto) succeeds, prints what it should, and draws no bar.
+    private static void AssertRedirectedWithoutBar(string dir, string stdout, params string[] args)
+    {
+        var r = JepaProcess.Run(dir, args);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains(stdout, r.Stdout);
+        AssertNoControlCharacters(r.Stdout, r.Stderr);
     }
 
     // Redirected output: neither stream holds a carriage return or an escape code.
