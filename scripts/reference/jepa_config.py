@@ -19,7 +19,7 @@ DEFAULTS = {
     "data": {
         "train": "data/bouncing/train", "val": "data/bouncing/val", "frames": 8, "fps": 8.0, "size": 64,
         "workers": 0, "cache_mb": 1024, "hflip": True, "crop_scale_min": 0.5, "short_videos": "skip",
-        "decode_timeout_s": 60.0, "clips_per_span": 4, "index": "",
+        "decode_timeout_s": 60.0, "clips_per_span": 4, "decode_threads": 0, "index": "",
     },
     "model": {
         "preset": "tiny", "dim": None, "depth": None, "heads": None, "predictor_dim": None, "predictor_depth": None,

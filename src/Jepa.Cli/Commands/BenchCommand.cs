@@ -77,12 +77,12 @@ internal static class BenchCommand
         lines.Add(string.Format(c, "continuous decode: {0:F0} frames per CPU-second ({1} frames); limit = {2} cores × that ÷ frames decoded per clip", r.Continuous.FramesPerCpuS, r.Continuous.Frames, r.Cores));
         if (r.Corpora is { } corpora)
         {
-            lines.Add(string.Format(c, "Both loaders, batch {0}, spans of {1} clips ({2} frames); core eff. counts min(workers, cores) cores, CPU eff. = decode CPU ÷ loader CPU:", r.BatchSize, r.ClipsPerSpan, r.ClipsPerSpan * r.Frames));
-            lines.Add("  corpus    loader  workers   frames/s    clips/s  decoded/frame  CPU-s/clip  limit clips/s  efficiency  core eff.  CPU eff.");
+            lines.Add(string.Format(c, "Both loaders, batch {0}, spans of {1} clips ({2} frames); threads per ffmpeg (data.decode_threads); core eff. counts min(workers × threads, cores) cores, CPU eff. = decode CPU ÷ loader CPU:", r.BatchSize, r.ClipsPerSpan, r.ClipsPerSpan * r.Frames));
+            lines.Add("  corpus    loader  workers threads   frames/s    clips/s  decoded/frame  CPU-s/clip  limit clips/s  efficiency  core eff.  CPU eff.");
             foreach (var k in corpora)
                 foreach (var l in k.Rows)
-                    lines.Add(string.Format(c, "  {0,-9} {1,-6} {2,8} {3,10:F0} {4,10:F2} {5,14:F3} {6,11} {7,14:F2} {8,11:F3} {9,10:F3} {10,9}",
-                        k.Name, l.Loader, l.Workers, l.FramesPerS, l.ClipsPerS, l.DecodedPerDelivered, l.CpuSPerClip?.ToString("F4", c) ?? "n/a",
+                    lines.Add(string.Format(c, "  {0,-9} {1,-6} {2,8} {3,7} {4,10:F0} {5,10:F2} {6,14:F3} {7,11} {8,14:F2} {9,11:F3} {10,10:F3} {11,9}",
+                        k.Name, l.Loader, l.Workers, l.DecodeThreads, l.FramesPerS, l.ClipsPerS, l.DecodedPerDelivered, l.CpuSPerClip?.ToString("F4", c) ?? "n/a",
                         l.LimitClipsPerS, l.Efficiency, l.CoreEfficiency, l.CpuEfficiency?.ToString("F3", c) ?? "n/a"));
             foreach (var k in corpora)
                 lines.Add(string.Format(c, "continuous decode of the {0} corpus ({1} videos): {2:F0} frames per CPU-second: {3}", k.Name, k.Videos, k.Continuous.FramesPerCpuS, k.Continuous.Command));
@@ -91,6 +91,8 @@ internal static class BenchCommand
         }
         lines.Add("raw ffmpeg, once per clip, one at a time: " + r.FfmpegCommand);
         lines.Add("continuous decode, per video: " + r.Continuous.Command);
+        if (r.LoadStart is { } l0 && r.LoadEnd is { } l1)
+            lines.Add(string.Format(c, "load average: {0:F2} at the start, {1:F2} at the end (clips/s and efficiency are wall-clock; CPU-s/clip and CPU eff. do not depend on the load)", l0, l1));
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -127,6 +129,8 @@ internal static class BenchCommand
         ["batch_size"] = r.BatchSize,
         ["clips_per_span"] = r.ClipsPerSpan,
         ["speedup"] = r.Speedup is { } x ? Math.Round(x, 2) : null,
+        ["load_average_start"] = r.LoadStart,
+        ["load_average_end"] = r.LoadEnd,
         ["corpora"] = r.Corpora?.Select(k => new Dictionary<string, object?>
         {
             ["name"] = k.Name,
@@ -143,6 +147,7 @@ internal static class BenchCommand
     {
         ["loader"] = l.Loader,
         ["workers"] = l.Workers,
+        ["decode_threads"] = l.DecodeThreads,
         ["loader_fps"] = Math.Round(l.FramesPerS, 1),
         ["clips_per_s"] = Math.Round(l.ClipsPerS, 2),
         ["ratio"] = Math.Round(l.Ratio, 3),

@@ -64,6 +64,13 @@ public sealed record DataConfig
     /// </summary>
     public int ClipsPerSpan { get; init; } = 4;
 
+    /// <summary>
+    /// Threads of each span decoder's ffmpeg (its decoder and filter graph). 0: max(1, cores ÷ workers)
+    /// when the model trains on a GPU (and in <c>jepa bench data</c>), 1 when it trains on the CPU, whose
+    /// cores libtorch needs; N: N. The decoded pixels are the same whatever the number.
+    /// </summary>
+    public int DecodeThreads { get; init; } = 0;
+
     /// <summary>Index file (from <c>jepa index</c>) kept for <see cref="Train"/> when it is streamed; empty: &lt;run&gt;/index.csv.</summary>
     public string Index { get; init; } = "";
 }

@@ -33,13 +33,21 @@ public sealed class BatchLoader : IDisposable
     }
 
     /// <summary>
-    /// Batches cut from spans: <paramref name="workers"/> ffmpeg runs at a time each decode one span of
-    /// C clips (<see cref="SpanPipeline"/>), a block of spans ahead of the batch being assembled.
+    /// Batches cut from spans: <paramref name="workers"/> ffmpeg runs at a time, each with
+    /// <paramref name="decodeThreads"/> threads, decode groups of spans of C clips (<see cref="SpanPipeline"/>),
+    /// a round of blocks ahead of the batch being assembled.
     /// </summary>
-    public BatchLoader(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int capacity = 4)
+    public BatchLoader(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int decodeThreads = 1, int capacity = 4)
         : this(batchSize, source.Frames, source.Size, Capacity(Math.Max(capacity, source.ClipsPerSpan), workers),
-            (decoded, token) => new SpanPipeline(source, batchSize, flips, cropScaleMin, seed, workers, decoded).BatchesAsync(firstStep, token))
+            (decoded, token) => new SpanPipeline(source, batchSize, flips, cropScaleMin, seed, workers, Threads(decodeThreads), decoded).BatchesAsync(firstStep, token))
     {
+    }
+
+    // Checked before the producer starts.
+    private static int Threads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, "decodeThreads");
+        return threads;
     }
 
     // Checked before the producer starts: the queue's capacity, once workers is known to be positive.

@@ -11,14 +11,15 @@ namespace Jepa.Data;
 /// to the decoder's limit: <paramref name="DecodedPerDelivered"/> is the estimated frames ffmpeg decodes
 /// per frame the loader hands out, <paramref name="CpuSPerClip"/> the CPU-seconds of jepa and its ffmpeg
 /// children per clip (null off Linux), <paramref name="Efficiency"/> clips/s over <paramref name="LimitClipsPerS"/>
-/// (every core decoding), <paramref name="CoreEfficiency"/> the same over min(workers, cores) cores, and
+/// (every core decoding), <paramref name="CoreEfficiency"/> the same over the cores the row can keep busy,
+/// min(workers × <paramref name="DecodeThreads"/>, cores) (the threads of each span decoder's ffmpeg), and
 /// <paramref name="CpuEfficiency"/> the share of the loader's CPU time that is decoding (load-independent),
 /// <paramref name="FfmpegCpuSPerClip"/> the part of <paramref name="CpuSPerClip"/> spent in the ffmpeg children (the rest is jepa's).
 /// </summary>
 public sealed record LoaderSpeed(
     int Workers, double FramesPerS, double ClipsPerS, double Ratio,
     double DecodedPerDelivered, double? CpuSPerClip, double LimitClipsPerS, double Efficiency,
-    string Loader = "clips", double CoreEfficiency = double.NaN, double? CpuEfficiency = null, double? FfmpegCpuSPerClip = null);
+    string Loader = "clips", double CoreEfficiency = double.NaN, double? CpuEfficiency = null, double? FfmpegCpuSPerClip = null, int DecodeThreads = 1);
 
 /// <summary>One corpus of a bench run (raw sources, or a prepared corpus): its continuous decode rate and its loader rows.</summary>
 public sealed record BenchCorpus(string Name, int Videos, ContinuousDecodeResult Continuous, IReadOnlyList<LoaderSpeed> Rows)
@@ -34,7 +35,8 @@ public sealed record BenchCorpus(string Name, int Videos, ContinuousDecodeResult
 public sealed record DataBenchResult(
     int Videos, int Frames, double Fps, int Size, double Seconds,
     double FfmpegFramesPerS, string FfmpegCommand, IReadOnlyList<LoaderSpeed> Loader,
-    int Cores, ContinuousDecodeResult Continuous, IReadOnlyList<BenchCorpus>? Corpora = null, int BatchSize = 0, int ClipsPerSpan = 0)
+    int Cores, ContinuousDecodeResult Continuous, IReadOnlyList<BenchCorpus>? Corpora = null, int BatchSize = 0, int ClipsPerSpan = 0,
+    double? LoadStart = null, double? LoadEnd = null)
 {
     /// <summary>The loader's frames/s with one worker.</summary>
     public double LoaderFramesPerS => Loader[0].FramesPerS;
@@ -73,6 +75,7 @@ public static class DataBench
     {
         var d = config.Data;
         int batch = config.Train.BatchSize, frames = d.Frames;
+        double? loadStart = LoadAverage();
         var bad = new BadVideoLog(null, log);
         var source = new StreamingClipSource(videos, d, bad, "--data");
         ClipRef ClipAt(long i) => ClipSampler.Sample(config.Seed, i / batch, (int)(i % batch), source.FrameCounts, frames, d.Hflip, d.CropScaleMin);
@@ -106,7 +109,26 @@ public static class DataBench
         }
         var first = corpora[0];
         return new DataBenchResult(videos.Count, frames, d.Fps, d.Size, seconds, ffmpegFps, command,
-            first.Rows.Where(r => r.Loader == "clips").ToList(), Environment.ProcessorCount, first.Continuous, corpora, batch, d.ClipsPerSpan);
+            first.Rows.Where(r => r.Loader == "clips").ToList(), Environment.ProcessorCount, first.Continuous, corpora, batch, d.ClipsPerSpan,
+            loadStart, LoadAverage());
+    }
+
+    /// <summary>
+    /// The one-minute load average (Linux: /proc/loadavg), or null elsewhere: clips/s and efficiency are
+    /// wall-clock, so a reader needs to know how busy the machine was.
+    /// </summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux()
+                ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     // The continuous decode of one corpus, then the per-clip loader and the span loader with 1..maxWorkers workers.
@@ -139,12 +161,14 @@ public static class DataBench
         {
             for (int w = 1; w <= maxWorkers; w++)
             {
+                // The per-clip loader is today's baseline: one thread per ffmpeg, as before.
+                int threads = loaderKind == "spans" ? TrainingData.DecodeThreadsFor(d, w, trainsOnCpu: false) : 1;
                 long batches = 0, decodedClips;
                 double elapsed;
                 double? cpuStart, cpuEnd, childStart, childEnd;
                 using (var loader = loaderKind == "clips"
                     ? new BatchLoader(clipSource, batch, frames, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w)
-                    : new BatchLoader(spanSource, batch, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w))
+                    : new BatchLoader(spanSource, batch, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w, decodeThreads: threads))
                 {
                     // Timed from the first batch on: the steady state, not the wait for the first span block.
                     loader.Next(ct);
@@ -193,7 +217,7 @@ public static class DataBench
                 double? cpuPerClip = cpuEnd - cpuStart is { } cpu && decodedClips > 0 ? cpu / decodedClips : null;
                 double? ffmpegPerClip = childEnd - childStart is { } child && decodedClips > 0 ? child / decodedClips : null;
                 rows.Add(new LoaderSpeed(w, fps, clipsPerS, fps / ffmpegFps, decodedPerClip / frames, cpuPerClip, limit, clipsPerS / limit,
-                    loaderKind, clipsPerS / (Math.Min(w, cores) * perCore), cpuPerClip is { } c ? 1 / perCore / c : null, ffmpegPerClip));
+                    loaderKind, clipsPerS / (Math.Min(w * threads, cores) * perCore), cpuPerClip is { } c ? 1 / perCore / c : null, ffmpegPerClip, threads));
             }
         }
         return new BenchCorpus(name, videos.Count, continuous, rows);

@@ -58,9 +58,10 @@ public sealed class SpanClipSource
     /// <summary>
     /// Decodes several spans with one ffmpeg process when every one of them decodes whole (the common
     /// case: one process start for many spans), else each on its own through <see cref="DecodeAsync"/>,
-    /// which sets bad videos aside and finds replacements. The frames are the same either way.
+    /// which sets bad videos aside and finds replacements. The frames are the same either way, and
+    /// whatever the number of ffmpeg <paramref name="threads"/>.
     /// </summary>
-    public async Task<DecodedSpan[]> DecodeAsync(IReadOnlyList<SpanRef> spans, CancellationToken ct)
+    public async Task<DecodedSpan[]> DecodeAsync(IReadOnlyList<SpanRef> spans, CancellationToken ct, int threads = 1)
     {
         var result = new DecodedSpan[spans.Count];
         bool together = spans.Count > 1 && spans.All(s => !bad.Contains(paths[s.Video]) && s.Start + s.Length <= frameCounts[s.Video]);
@@ -68,7 +69,7 @@ public sealed class SpanClipSource
         {
             var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS * data.ClipsPerSpan * spans.Count);
             var parts = spans.Select(s => (paths[s.Video], s.Start / data.Fps, s.Length)).ToList();
-            if (await FrameDecoder.DecodeManyAsync(parts, data.Fps, data.Size, ct, timeout) is { } all)
+            if (await FrameDecoder.DecodeManyAsync(parts, data.Fps, data.Size, ct, timeout, threads) is { } all)
             {
                 int at = 0;
                 for (int i = 0; i < spans.Count; i++)
@@ -80,7 +81,7 @@ public sealed class SpanClipSource
             }
         }
         for (int i = 0; i < spans.Count; i++)
-            result[i] = await DecodeAsync(spans[i], ct);
+            result[i] = await DecodeAsync(spans[i], ct, threads);
         return result;
     }
 
@@ -88,7 +89,7 @@ public sealed class SpanClipSource
     /// Decodes <paramref name="span"/> (or, when its video fails, a span of the next usable one placed
     /// deterministically) into <see cref="DecodedSpan.Rgb"/>, padded with its last frame to the span's length.
     /// </summary>
-    public async Task<DecodedSpan> DecodeAsync(SpanRef span, CancellationToken ct)
+    public async Task<DecodedSpan> DecodeAsync(SpanRef span, CancellationToken ct, int threads = 1)
     {
         // data.decode_timeout_s bounds the decode of one clip; a span holds clips_per_span of them.
         var timeout = TimeSpan.FromSeconds(data.DecodeTimeoutS * data.ClipsPerSpan);
@@ -102,7 +103,7 @@ public sealed class SpanClipSource
             var used = k == 0 ? span : SpanPlanner.Place(frameCounts[video], video, (ulong)span.Start, frames, data.ClipsPerSpan);
             try
             {
-                var decoded = await FrameDecoder.DecodeAsync(paths[video], used.Start / data.Fps, used.Length, data.Fps, data.Size, ct, timeout);
+                var decoded = await FrameDecoder.DecodeAsync(paths[video], used.Start / data.Fps, used.Length, data.Fps, data.Size, ct, timeout, threads);
                 if (decoded.Count == 0)
                     throw new VideoException(paths[video], $"cannot decode: no frame at {used.Start / data.Fps:0.##} s");
                 if (decoded.Count < frames && frameCounts[video] < frames && data.ShortVideos == "skip")

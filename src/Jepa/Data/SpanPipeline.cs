@@ -7,9 +7,10 @@ namespace Jepa.Data;
 /// <c>workers</c> ffmpeg runs decode the spans of the round of blocks being assembled and of the round
 /// after it (so workers never idle at a round's end); the block's spans form the shuffle buffer, and each batch
 /// takes one clip from every span, in the planned order. What a step gets is fixed by the plan before
-/// any decoder runs, so worker count and timing never change it.
+/// any decoder runs, so worker count and timing never change it; nor does <paramref name="threads"/>, the
+/// threads of each ffmpeg run (data.decode_threads), which changes only how fast the same frames come.
 /// </summary>
-internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, int workers, StrongBox<long> decoded)
+internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, int workers, int threads, StrongBox<long> decoded)
 {
     /// <summary>Batches from <paramref name="firstStep"/> on, forever (until cancelled or no video is usable).</summary>
     public async IAsyncEnumerable<(byte[] Batch, ClipRef[] Clips)> BatchesAsync(long firstStep, [EnumeratorCancellation] CancellationToken ct)
@@ -90,7 +91,7 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
             await gate.WaitAsync(ct);
             try
             {
-                var done = await source.DecodeAsync(spans, ct);
+                var done = await source.DecodeAsync(spans, ct, threads);
                 Interlocked.Add(ref decoded.Value, (long)done.Length * source.ClipsPerSpan);
                 return done;
             }

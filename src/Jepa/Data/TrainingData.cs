@@ -39,10 +39,24 @@ public sealed class TrainingData
     /// <summary>Decode workers for <paramref name="data"/>: <c>data.workers</c>, or one per core.</summary>
     public static int WorkersFor(DataConfig data) => data.Workers > 0 ? data.Workers : Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>A batch queue starting at <paramref name="firstStep"/> (same batches as a run that got there uninterrupted).</summary>
-    public BatchLoader Loader(DataConfig data, int batchSize, int seed, long firstStep) =>
+    /// <summary>
+    /// Threads of each span decoder: <c>data.decode_threads</c>, or when it is 0, the cores the workers leave
+    /// free (max(1, cores ÷ workers)) unless the model trains on the CPU (<paramref name="trainsOnCpu"/>),
+    /// whose cores libtorch needs: then 1. On a GPU run with one worker on 2 cores, one ffmpeg decodes
+    /// and filters with 2 threads instead of leaving a core idle.
+    /// </summary>
+    public static int DecodeThreadsFor(DataConfig data, int workers, bool trainsOnCpu) =>
+        data.DecodeThreads > 0 ? data.DecodeThreads
+        : trainsOnCpu ? 1
+        : Math.Max(1, Environment.ProcessorCount / Math.Max(1, workers));
+
+    /// <summary>
+    /// A batch queue starting at <paramref name="firstStep"/> (same batches as a run that got there
+    /// uninterrupted); span decoders run with <paramref name="decodeThreads"/> ffmpeg threads each.
+    /// </summary>
+    public BatchLoader Loader(DataConfig data, int batchSize, int seed, long firstStep, int decodeThreads = 1) =>
         Spans is not null
-            ? new(Spans, batchSize, data.Hflip, data.CropScaleMin, seed, firstStep, Workers)
+            ? new(Spans, batchSize, data.Hflip, data.CropScaleMin, seed, firstStep, Workers, decodeThreads)
             : new(Source, batchSize, data.Frames, data.Hflip, data.CropScaleMin, seed, firstStep, Streaming ? Workers : 1);
 
     /// <summary>

@@ -62,8 +62,12 @@ public static class Trainer
 
         // Step 2: data. Decoded into memory when it fits data.cache_mb, else indexed and streamed by decode
         // workers; bad videos go to bad_videos.csv. A batch queue fills in the background from this step on.
+        // Span decoders take the cores the workers leave free, except from libtorch on a CPU run.
         var data = await TrainingData.OpenAsync(config.Data, runDir, log, ct);
-        using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: step);
+        int decodeThreads = TrainingData.DecodeThreadsFor(config.Data, data.Workers, trainsOnCpu: device.type == DeviceType.CPU);
+        if (data.Spans is not null)
+            log.Information("Span decoders: {Threads} ffmpeg threads each (data.decode_threads = {Setting})", decodeThreads, config.Data.DecodeThreads);
+        using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: step, decodeThreads);
         // An action-conditioned predictor reads <video>.actions.csv beside every training video.
         var actions = spec.ActionDim > 0 ? ClipActions.Load(data.Source, spec.ActionDim, "data.train") : null;
         using var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"));

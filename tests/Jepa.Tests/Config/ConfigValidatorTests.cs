@@ -43,6 +43,7 @@ public sealed class ConfigValidatorTests : IClassFixture<TempDir>
     [InlineData("data.short_videos", "data.short_videos=drop")]
     [InlineData("data.decode_timeout_s", "data.decode_timeout_s=0")]
     [InlineData("data.clips_per_span", "data.clips_per_span=0")]
+    [InlineData("data.decode_threads", "data.decode_threads=-1")]
     [InlineData("data.index", "data.index=videos.txt")]
     [InlineData("model.preset", "model.preset=huge")]
     [InlineData("model.dim", "model.dim=0")]
