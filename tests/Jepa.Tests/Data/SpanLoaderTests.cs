@@ -88,9 +88,9 @@ public class SpanLoaderTests
         }
     }
 
-    private static List<(byte[] Batch, ClipRef[] Clips)> Batches(SpanClipSource source, int workers, long firstStep, int count, int batchSize = 4)
+    private static List<(byte[] Batch, ClipRef[] Clips)> Batches(SpanClipSource source, int workers, long firstStep, int count, int batchSize = 4, int decodeThreads = 1)
     {
-        using var loader = new BatchLoader(source, batchSize, true, 0.5, seed: 3, firstStep, workers);
+        using var loader = new BatchLoader(source, batchSize, true, 0.5, seed: 3, firstStep, workers, decodeThreads);
         return Enumerable.Range(0, count).Select(_ => { var (x, c, _) = loader.Next(CancellationToken.None); return (x, c); }).ToList();
     }
 
@@ -141,6 +141,38 @@ public class SpanLoaderTests
         {
             Assert.Equal(one[13 + i].Clips, resumed[i].Clips);
             Assert.True(one[13 + i].Batch.AsSpan().SequenceEqual(resumed[i].Batch), $"resumed batch {13 + i} differs");
+        }
+    }
+
+    [Fact]
+    public async Task Spans_decoded_with_two_or_three_ffmpeg_threads_are_byte_identical_to_one_thread_and_so_are_the_batches()
+    {
+        // data.decode_threads reaches ffmpeg's decoders and filter graph...
+        var args = FrameDecoder.ManyArguments([(s_videos.Value[0], 1.0, 8), (s_videos.Value[1], 0, 8)], Data.Fps, Data.Size, threads: 3);
+        Assert.Equal(2, args.Select((a, i) => (a, i)).Count(p => p.a == "-threads" && args[p.i + 1] == "3"));
+        Assert.Equal("3", args[args.IndexOf("-filter_complex_threads") + 1]);
+        var single = FrameDecoder.Arguments(s_videos.Value[0], 1.0, 8, Data.Fps, Data.Size, threads: 2);
+        Assert.Equal(["-threads", "2"], single.Skip(single.IndexOf("-threads")).Take(2));
+        Assert.Equal("2", single[single.IndexOf("-filter_threads") + 1]);
+
+        // ...and changes no pixel: H.264 frame threading outputs the frames a single thread does.
+        var source = Source(s_videos.Value, new BadVideoLog(null, Logger.None));
+        SpanRef[] spans = [new(0, 3, 16), new(2, 7, 16), new(1, 0, 16), new(3, 8, 16)];
+        var one = await source.DecodeAsync(spans, CancellationToken.None, threads: 1);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var together = await source.DecodeAsync(spans, CancellationToken.None, threads);
+            var alone = await source.DecodeAsync(spans[1], CancellationToken.None, threads);
+            for (int i = 0; i < spans.Length; i++)
+                Assert.True(one[i].Rgb.Span.SequenceEqual(together[i].Rgb.Span), $"span {i} differs with {threads} threads");
+            Assert.True(one[1].Rgb.Span.SequenceEqual(alone.Rgb.Span), $"the span decoded alone differs with {threads} threads");
+        }
+        var batches = Batches(source, 1, 0, 6);
+        var threaded = Batches(source, 1, 0, 6, decodeThreads: 2);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(batches[i].Clips, threaded[i].Clips);
+            Assert.True(batches[i].Batch.AsSpan().SequenceEqual(threaded[i].Batch), $"batch {i} differs with 2 decode threads");
         }
     }
 

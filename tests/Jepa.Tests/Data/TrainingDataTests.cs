@@ -30,6 +30,19 @@ public class TrainingDataTests
     }
 
     [Fact]
+    public void Span_decoders_take_the_cores_the_workers_leave_free_except_on_a_cpu_run_and_a_set_number_wins()
+    {
+        int cores = Environment.ProcessorCount;
+        var auto = new DataConfig();
+        Assert.Equal(Math.Max(1, cores), TrainingData.DecodeThreadsFor(auto, workers: 1, trainsOnCpu: false));
+        Assert.Equal(Math.Max(1, cores / 2), TrainingData.DecodeThreadsFor(auto, workers: 2, trainsOnCpu: false));
+        Assert.Equal(1, TrainingData.DecodeThreadsFor(auto, workers: cores + 1, trainsOnCpu: false));
+        Assert.Equal(1, TrainingData.DecodeThreadsFor(auto, workers: 1, trainsOnCpu: true)); // libtorch needs the cores
+        Assert.Equal(3, TrainingData.DecodeThreadsFor(auto with { DecodeThreads = 3 }, workers: 1, trainsOnCpu: true));
+        Assert.Equal(3, TrainingData.DecodeThreadsFor(auto with { DecodeThreads = 3 }, workers: 8, trainsOnCpu: false));
+    }
+
+    [Fact]
     public async Task A_folder_of_only_broken_videos_stops_at_once_with_one_sentence()
     {
         var (folder, good, _) = OddVideos.MixedFolder("train-none");
