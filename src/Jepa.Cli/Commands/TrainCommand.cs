@@ -69,7 +69,9 @@ internal static class TrainCommand
             if (slurm?.CpusPerTask is { } cpus)
             {
                 if (cfg.Train.Threads == 0) cfg = cfg with { Train = cfg.Train with { Threads = cpus } };
-                if (cfg.Data.Workers == 0) cfg = cfg with { Data = cfg.Data with { Workers = cpus } };
+                // A worker per core given: the span decoders' auto threads (cores ÷ workers) would count the
+                // node's cores, so they get the one each that the job's share leaves them.
+                if (cfg.Data.Workers == 0) cfg = cfg with { Data = cfg.Data with { Workers = cpus, DecodeThreads = cfg.Data.DecodeThreads == 0 ? 1 : cfg.Data.DecodeThreads } };
             }
 
             using var held = runLock;

@@ -147,6 +147,9 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
         var text = k.ToString(CultureInfo.InvariantCulture);
         if (config.Train.Threads == 0) { yield return "--set"; yield return "train.threads=" + text; }
         if (config.Data.Workers == 0) { yield return "--set"; yield return "data.workers=" + text; }
+        // One decode worker per core of the run's share: a span decoder's auto threads (cores ÷ workers)
+        // would count the whole machine's cores.
+        if (config.Data.Workers == 0 && config.Data.DecodeThreads == 0) { yield return "--set"; yield return "data.decode_threads=1"; }
     }
 
     /// <summary>True when eval/report.json already holds the predict figures of the run's last step.</summary>
