@@ -86,22 +86,42 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
             .ToArray();
         var all = plans.SelectMany(p => p.Spans).ToArray();
         int group = Math.Clamp((all.Length + workers - 1) / workers, 1, SpansPerProcess);
-        var tasks = all.Chunk(group).Select(spans => Task.Run(async () =>
+        var tasks = all.Chunk(group).Select(spans =>
         {
-            await gate.WaitAsync(ct);
-            try
+            // Groups take a worker in plan order (each waits until the one before has its worker): left to
+            // the thread pool, the look-ahead round's groups could take the workers ahead of a group the
+            // batch being assembled waits for.
+            var before = turn;
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            turn = mine.Task;
+            return Task.Run(async () =>
             {
-                var done = await source.DecodeAsync(spans, ct, threads);
-                Interlocked.Add(ref decoded.Value, (long)done.Length * source.ClipsPerSpan);
-                return done;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }, ct)).ToArray();
+                try
+                {
+                    await before.WaitAsync(ct);
+                    await gate.WaitAsync(ct);
+                }
+                finally
+                {
+                    mine.TrySetResult(); // cancelled: the next group sees the cancellation itself
+                }
+                try
+                {
+                    var done = await source.DecodeAsync(spans, ct, threads);
+                    Interlocked.Add(ref decoded.Value, (long)done.Length * source.ClipsPerSpan);
+                    return done;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, ct);
+        }).ToArray();
         return new Round(plans, group, tasks);
     }
+
+    // The last group to have asked for a worker; only the consumer's thread starts rounds, one at a time.
+    private Task turn = Task.CompletedTask;
 
     /// <summary>Copies the clips of <paramref name="step"/> out of the decoded spans into one batch [B, T, S, S, 3].</summary>
     private (byte[] Batch, ClipRef[] Clips) Assemble(SpanBlock plan, DecodedSpan[] spans, long step)
