@@ -164,14 +164,21 @@ public static class DataBench
                 // The per-clip loader is today's baseline: one thread per ffmpeg, as before.
                 int threads = loaderKind == "spans" ? TrainingData.DecodeThreadsFor(d, w, trainsOnCpu: false) : 1;
                 long batches = 0, decodedClips;
+                // The span loader decodes a round of blocks before its first batch; the rest of that round is
+                // then ready at once, and counting it would credit a short row with clips decoded before its
+                // clock started (raw 720p: a round is ~40 CPU-s, longer than the row). Its steps are taken
+                // before the clock starts, so a row times rounds decoded while it runs.
+                long before = loaderKind == "spans" ? (long)SpanPipeline.BlocksPerRound(batch, w) * perSpan : 1;
                 double elapsed;
                 double? cpuStart, cpuEnd, childStart, childEnd;
                 using (var loader = loaderKind == "clips"
                     ? new BatchLoader(clipSource, batch, frames, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w)
                     : new BatchLoader(spanSource, batch, d.Hflip, d.CropScaleMin, config.Seed, firstStep: 0, workers: w, decodeThreads: threads))
                 {
-                    // Timed from the first batch on: the steady state, not the wait for the first span block.
-                    loader.Next(ct);
+                    // Timed from the first batch on (the span loader: from the end of its first round): the steady
+                    // state, not the start-up.
+                    for (long i = 0; i < before; i++)
+                        loader.Next(ct);
                     long decodedStart = loader.ClipsDecoded;
                     cpuStart = CpuClock.Now();
                     childStart = CpuClock.Children();
@@ -195,7 +202,7 @@ public static class DataBench
                 double decoded = 0;
                 if (loaderKind == "clips")
                 {
-                    for (long i = batch; i < batch + clips; i++)
+                    for (long i = before * batch; i < (before + batches) * batch; i++)
                     {
                         var clip = ClipAt(i);
                         double start = clip.Start / d.Fps;
@@ -205,8 +212,8 @@ public static class DataBench
                 else
                 {
                     // Every span of the blocks the delivered steps belong to, shared by its C clips.
-                    long blocks = batches / perSpan + 1;
-                    for (long b = 0; b < blocks; b++)
+                    long firstBlock = before / perSpan, blocks = (before + batches - 1) / perSpan - firstBlock + 1;
+                    for (long b = firstBlock; b < firstBlock + blocks; b++)
                         foreach (var span in SpanPlanner.Plan(config.Seed, b, spanSource.FrameCounts, frames, perSpan, batch, d.Hflip, d.CropScaleMin).Spans)
                             decoded += await Decoded(span.Video, span.Start / d.Fps, (span.Start + span.Length) / d.Fps);
                     clips = blocks * perSpan * batch;

@@ -90,9 +90,14 @@ public class BenchCliTests
                 // The ffmpeg children's share is part of the whole, not more.
                 Assert.True(row.GetProperty("ffmpeg_cpu_s_per_clip").GetDouble() <= row.GetProperty("cpu_s_per_clip").GetDouble());
             }
+            // The per-clip baseline keeps one ffmpeg thread; the span decoders take the cores the workers leave (data.decode_threads 0).
+            Assert.Equal([1, 1, Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount / 2)],
+                rows.Select(x => x.GetProperty("decode_threads").GetInt32()));
             // A span of 2 clips (1 s) decodes from the only keyframe (t = 0) to at most 2 s once for both: ≤ 60 frames per 8 delivered.
             Assert.InRange(rows[2].GetProperty("decoded_per_delivered").GetDouble(), 30.0 / 8, 60.0 / 8);
         }
+        Assert.True(top.GetProperty("load_average_start").GetDouble() >= 0); // wall-clock figures need the load beside them
+        Assert.True(top.GetProperty("load_average_end").GetDouble() >= 0);
         double best(JsonElement c, string loader) => c.GetProperty("rows").EnumerateArray().Where(x => x.GetProperty("loader").GetString() == loader).Max(x => x.GetProperty("clips_per_s").GetDouble());
         Assert.Equal(best(corpora[1], "spans") / best(corpora[0], "clips"), top.GetProperty("speedup").GetDouble(), 0.05 * top.GetProperty("speedup").GetDouble());
     }
