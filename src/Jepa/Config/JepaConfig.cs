@@ -262,6 +262,19 @@ public sealed record PlanConfig
 
     /// <summary>Starting standard deviation of the CEM's Gaussian over actions in [-1, 1].</summary>
     public double InitStd { get; init; } = 0.8;
+
+    /// <summary>
+    /// Frames each searched action is held for: the CEM searches <see cref="Horizon"/> / this many actions, so a
+    /// long look-ahead costs fewer dimensions (the model still predicts every frame). Divides horizon and replan_every.
+    /// </summary>
+    public int ActionRepeat { get; init; } = 1;
+
+    /// <summary>
+    /// How an imagined sequence is scored against the goal: <c>last</c>, the distance of its last embedding;
+    /// <c>min</c>, the smallest distance along it (a sequence that passes the goal and drifts on still counts as
+    /// having found it; the receding horizon then stops there).
+    /// </summary>
+    public string Cost { get; init; } = "last";
 }
 
 /// <summary>What is logged, how often.</summary>
