@@ -139,6 +139,7 @@ public class PlanningTests
         Assert.All(report.Animations, a => Assert.True(new FileInfo(Path.Combine(dir, a)).Length > 0));
         var html = File.ReadAllText(ReportHtml.Write(WriteReport(dir, report)));
         Assert.Contains(">Planning</h2>", html);
+        Assert.Contains("each searched action held 1 frame(s); cost: the last imagined embedding", html);
         Assert.Equal(3, html.Split("class=\"plan-episode\"").Length - 1);
     }
 
