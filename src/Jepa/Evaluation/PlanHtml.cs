@@ -27,7 +27,7 @@ public static class PlanHtml
             return null;
         var c = CultureInfo.InvariantCulture;
         var html = new StringBuilder();
-        html.Append(c, $"<p>{plan["episodes"]} episode{(Num(plan["episodes"]) == 1 ? "" : "s")} (seed {plan["seed"]}), start and goal in different rooms; success = within {plan["success_radius"]} of the goal within {plan["max_steps"]} actions. Planning time {Num(plan["seconds_per_step"]):F3} s per step.</p>");
+        html.Append(c, $"<p>{plan["episodes"]} episode{(Num(plan["episodes"]) == 1 ? "" : "s")} (seed {plan["seed"]}), start and goal in different rooms; success = within {plan["success_radius"]} of the goal within {plan["max_steps"]} actions. Planning time {Num(plan["seconds_per_step"]):F3} s per step{(plan["cpu_seconds_per_step"] is JsonValue cpu ? $" ({Num(cpu):F3} CPU-seconds)" : "")}.</p>");
         if (plan["cem"] is JsonObject cem)
             html.Append(c, $"<p>Search: CEM with {cem["population"]} sequences, {cem["elites"]} elites, {cem["iterations"]} iterations; {cem["horizon"]} imagined frames, each searched action held {cem["action_repeat"] ?? 1} frame(s); cost: the {(cem["cost"]?.ToString() == "min" ? "nearest imagined embedding" : "last imagined embedding")} to the goal's; re-planned every {cem["replan_every"]} actions.</p>");
         html.Append("<table><tr><th>policy</th><th>success</th><th>mean final distance</th></tr>");

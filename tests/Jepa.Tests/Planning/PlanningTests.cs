@@ -133,6 +133,7 @@ public class PlanningTests
         Assert.InRange(report.SuccessRate, 0, 1);
         Assert.InRange(report.MeanSteps, 1, 4);
         Assert.True(report.SecondsPerStep > 0);
+        if (OperatingSystem.IsLinux()) Assert.True(report.CpuSecondsPerStep > 0);
         Assert.True(report.MeanFinalDistance > 0);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "plan_episodes.csv")).Length);
         Assert.Equal(3, report.Animations.Count);
