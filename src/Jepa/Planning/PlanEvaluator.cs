@@ -117,7 +117,7 @@ public static class PlanEvaluator
         sb.AppendLine("  policy     success  mean_final_distance");
         sb.AppendLine(c, $"  model      {p.SuccessRate,7:P0}  {p.MeanFinalDistance,19:F3}");
         sb.AppendLine(c, $"  random     {p.RandomSuccessRate,7:P0}  {p.RandomMeanFinalDistance,19:F3}");
-        sb.AppendLine(c, $"  straight   {p.StraightSuccessRate,7:P0}  {p.StraightMeanFinalDistance,19:F3}   (door on the line, {p.DoorOnLineEpisodes} episodes: {p.StraightSuccessDoorOnLine:P0}; off it, {p.Episodes - p.DoorOnLineEpisodes}: {p.StraightSuccessDoorOffLine:P0})");
+        sb.AppendLine(c, $"  straight   {p.StraightSuccessRate,7:P0}  {p.StraightMeanFinalDistance,19:F3}   (door on the line, {p.DoorOnLineEpisodes} episode{(p.DoorOnLineEpisodes == 1 ? "" : "s")}: {p.StraightSuccessDoorOnLine:P0}; off it, {p.Episodes - p.DoorOnLineEpisodes}: {p.StraightSuccessDoorOffLine:P0})");
         sb.AppendLine(c, $"  model when the door is off the line: {p.SuccessDoorOffLine:P0}");
         sb.AppendLine(c, $"  planning: {p.SecondsPerStep:F3} s per step{(p.CpuSecondsPerStep is { } cpu ? $" ({cpu:F3} CPU-s, all threads, whatever else the machine runs)" : "")}, {p.MeanSteps:F1} steps per episode; {p.WallSeconds:F0} s in all");
         return sb.ToString();
