@@ -167,7 +167,7 @@ public static class DataBench
                 // The span loader decodes a round of blocks before its first batch; the rest of that round is
                 // then ready at once, and counting it would credit a short row with clips decoded before its
                 // clock started (raw 720p: a round is ~40 CPU-s, longer than the row). Its steps are taken
-                // before the clock starts, so a row times rounds decoded while it runs.
+                // before the clock starts, so a row times whole rounds decoded while it runs.
                 long before = loaderKind == "spans" ? (long)SpanPipeline.BlocksPerRound(batch, w) * perSpan : 1;
                 double elapsed;
                 double? cpuStart, cpuEnd, childStart, childEnd;
@@ -183,7 +183,9 @@ public static class DataBench
                     cpuStart = CpuClock.Now();
                     childStart = CpuClock.Children();
                     var clock = Stopwatch.StartNew();
-                    while (clock.Elapsed.TotalSeconds < seconds)
+                    // Whole rounds: a round's batches arrive together, so a row that stopped inside one would
+                    // count the wait for it and not its batches.
+                    while (clock.Elapsed.TotalSeconds < seconds || batches % before != 0)
                     {
                         loader.Next(ct);
                         batches++;
