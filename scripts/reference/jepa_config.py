@@ -38,7 +38,7 @@ DEFAULTS = {
     "eval": {"clips": 64, "batch_size": 16, "every": 250, "min_rank_share": 0.1, "voe_select": None},
     "log": {"every": 50},
     "plan": {"population": 64, "elites": 8, "iterations": 4, "horizon": 6, "replan_every": 2, "max_steps": 30,
-             "success_radius": 0.1, "init_std": 0.8},
+             "success_radius": 0.1, "init_std": 0.8, "action_repeat": 1, "cost": "last"},
 }
 
 # Presets.cs: (dim, depth, heads, predictor_dim, predictor_depth, level2_depth, stem_stride).

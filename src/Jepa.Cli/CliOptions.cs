@@ -14,6 +14,23 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    /// <summary>A repeatable <c>--set plan.KEY=VALUE</c>: the search's settings for this run only (the checkpoint's config keeps its own).</summary>
+    public static Option<string[]> PlanSet() => new("--set")
+    {
+        Description = "Override a plan setting for this run, e.g. --set plan.horizon=10 --set plan.population=128 (repeatable; plan.* keys only: the model is the checkpoint's).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>The checkpoint's plan settings with each <c>--set plan.…</c> applied and the whole config validated again.</summary>
+    public static PlanConfig PlanSettings(JepaConfig config, IReadOnlyList<string>? sets)
+    {
+        if (sets is not { Count: > 0 })
+            return config.Plan;
+        if (sets.FirstOrDefault(s => !s.TrimStart().StartsWith("plan.", StringComparison.Ordinal)) is { } other)
+            throw new UsageException($"--set '{other}': only plan.* keys can be changed here (the model and its data are the checkpoint's); e.g. --set plan.horizon=10.");
+        return ConfigLoader.LoadText(ConfigLoader.ToYaml(config), "the checkpoint's config", sets).Plan;
+    }
+
     /// <summary>
     /// The model of the <paramref name="checkpoint"/> file on the <paramref name="device"/> named by --device, with
     /// torch using every core: how eval, embed and plan start. The caller disposes the model.

@@ -30,9 +30,10 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "plan only: seed of the episodes and of the search.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
         var progress = ProgressBar.Option();
+        var planSet = CliOptions.PlanSet();
 
         var command = new Command("eval", "Evaluate a checkpoint; writes report.json and report.html.")
-            { checkpoint, task, data, voeData, probeData, labels, minContext, horizons, selectOn, select, episodes, seed, output, overwrite, device, progress };
+            { checkpoint, task, data, voeData, probeData, labels, minContext, horizons, selectOn, select, episodes, seed, planSet, output, overwrite, device, progress };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -40,6 +41,9 @@ internal static class EvalCommand
                 throw new UsageException($"--task '{t}' is not known; the tasks are: predict, voe, probe, all, plan.");
             if (t != "plan" && (parse.GetResult(episodes) ?? parse.GetResult(seed)) is { Implicit: false } planOnly)
                 throw new UsageException($"{planOnly.Option.Name} is for --task plan.");
+            var planSets = parse.GetValue(planSet) ?? [];
+            if (t != "plan" && planSets.Length > 0)
+                throw new UsageException("--set is for --task plan (plan.* settings); the other tasks use the checkpoint's config as it is.");
             if (t == "plan" && parse.GetValue(episodes) < 1)
                 throw new UsageException($"--episodes {parse.GetValue(episodes)} must be at least 1.");
             if (t == "plan" && parse.GetValue(data) is not null)
@@ -89,7 +93,7 @@ internal static class EvalCommand
                 if (inputs.Probe is not null)
                     Probe(run, inputs.Probe);
                 if (t == "plan")
-                    Plan(run, parse.GetValue(episodes), parse.GetValue(seed));
+                    Plan(run, CliOptions.PlanSettings(header.Config, planSets), parse.GetValue(episodes), parse.GetValue(seed));
                 var skipped = new[] { (Data: voeCsv, Task: "voe", Option: "--voe-data CSV"), (Data: probeSpec, Task: "probe", Option: "--probe-data LABELLED") }
                     .Where(s => s.Data is null).ToList();
                 if (t == "all" && skipped.Count > 0)
@@ -142,13 +146,13 @@ internal static class EvalCommand
         Console.WriteLine($"Surprise of every clip per frame: {curvesCsv}");
     }
 
-    private static void Plan(EvalRun run, int episodes, int seed)
+    private static void Plan(EvalRun run, PlanConfig plan, int episodes, int seed)
     {
         run.Log.Information("Planning {Episodes} episodes in the rooms world with step {Step} (seed {Seed})", episodes, run.Header.Step, seed);
         // One progress line per episode: the bar counts them.
         int done = 0;
         run.Bars.Report(new WorkProgress("plan", 0, episodes, "episodes"));
-        var report = PlanEvaluator.Evaluate(run.Model, run.Config.Plan, episodes, seed, run.Device, run.OutDir, line =>
+        var report = PlanEvaluator.Evaluate(run.Model, plan, episodes, seed, run.Device, run.OutDir, line =>
         {
             run.Log.Information("{Line}", line);
             run.Bars.Report(new WorkProgress("plan", ++done, episodes, "episodes"));

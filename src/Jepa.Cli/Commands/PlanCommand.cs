@@ -21,10 +21,11 @@ internal static class PlanCommand
         var start = new Option<string?>("--start") { Description = "The agent's start as x,y in frame sides (0..1, y down), with --goal: one episode." };
         var goal = new Option<string?>("--goal") { Description = "The goal as x,y in frame sides, with --start." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace plan.json and episode files of an earlier plan in --out." };
+        var planSet = CliOptions.PlanSet();
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("plan", "Reach goals in the rooms world by model-predictive control with a checkpoint (CEM over actions in embedding space); writes animations, actions and plan.json.")
-            { checkpoint, output, episodes, seed, start, goal, overwrite, device };
+            { checkpoint, output, episodes, seed, start, goal, planSet, overwrite, device };
         command.SetAction((parse, ct) => CliOptions.Run(parse, token =>
         {
             string? s = parse.GetValue(start), g = parse.GetValue(goal);
@@ -49,9 +50,10 @@ internal static class PlanCommand
             var (ckpt, dev, header, model) = CliOptions.LoadModel(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
             using (model)
             {
+                var settings = CliOptions.PlanSettings(header.Config, parse.GetValue(planSet)); // a bad --set fails before anything is removed
                 foreach (var f in existing) File.Delete(Path.Combine(outDir, f));
                 log.Information("Planning {Episodes} episode(s) in the rooms world with step {Step} (seed {Seed})", list.Count, header.Step, seedValue);
-                var summary = PlanRunner.Run(model, header.Config.Plan, ckpt, list, seedValue, dev, outDir, line => log.Information("{Line}", line), token);
+                var summary = PlanRunner.Run(model, settings, ckpt, list, seedValue, dev, outDir, line => log.Information("{Line}", line), token);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Reached the goal in {summary.Episodes.Count(e => e.Success)} of {summary.Episodes.Count} episode(s); {Path.Combine(outDir, PlanRunner.SummaryFile)}, episode_N.mp4 and episode_N.actions.csv in {outDir}"));
             }

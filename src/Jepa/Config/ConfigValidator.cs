@@ -34,6 +34,10 @@ public static class ConfigValidator
         check.AtLeast(p.MaxSteps, 1, "plan.max_steps", "it is the number of actions an episode may take");
         check.Positive(p.SuccessRadius, "plan.success_radius", "it is the distance to the goal that counts as reached, such as 0.1");
         check.Positive(p.InitStd, "plan.init_std", "it is the starting spread of the CEM over actions in [-1, 1], such as 0.8");
+        check.AtLeast(p.ActionRepeat, 1, "plan.action_repeat", "it is the number of frames each searched action is held for");
+        check.That(p.ActionRepeat < 1 || p.Horizon % p.ActionRepeat == 0 && p.ReplanEvery % p.ActionRepeat == 0,
+            $"'plan.action_repeat' ({p.ActionRepeat}) must divide 'plan.horizon' ({p.Horizon}) and 'plan.replan_every' ({p.ReplanEvery}): a plan is whole held actions");
+        check.That(p.Cost is "last" or "min", $"'plan.cost' is {ConfigScalars.Show(p.Cost)}; it must be last (the imagined sequence's last embedding) or min (its nearest one)");
     }
 
     static void ValidateTop(JepaConfig c, Checker check)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Jepa.Config;
 
 // One typed config. YAML keys are the snake_case of these names (data.train, train.checkpoint_every).
@@ -240,28 +242,51 @@ public sealed record EvalConfig
 public sealed record PlanConfig
 {
     /// <summary>Action sequences imagined per CEM iteration.</summary>
+    [JsonPropertyName("population")]
     public int Population { get; init; } = 64;
 
     /// <summary>Lowest-cost sequences the next iteration's Gaussian is fitted to.</summary>
+    [JsonPropertyName("elites")]
     public int Elites { get; init; } = 8;
 
     /// <summary>CEM iterations per plan.</summary>
+    [JsonPropertyName("iterations")]
     public int Iterations { get; init; } = 4;
 
     /// <summary>Actions per imagined sequence (each one predicted frame).</summary>
+    [JsonPropertyName("horizon")]
     public int Horizon { get; init; } = 6;
 
     /// <summary>Actions taken from a plan before planning again (receding horizon).</summary>
+    [JsonPropertyName("replan_every")]
     public int ReplanEvery { get; init; } = 2;
 
     /// <summary>Actions an episode may take before it ends.</summary>
+    [JsonPropertyName("max_steps")]
     public int MaxSteps { get; init; } = 30;
 
     /// <summary>An episode succeeds when the agent's centre ends within this distance of the goal's (frame sides).</summary>
+    [JsonPropertyName("success_radius")]
     public double SuccessRadius { get; init; } = 0.1;
 
     /// <summary>Starting standard deviation of the CEM's Gaussian over actions in [-1, 1].</summary>
+    [JsonPropertyName("init_std")]
     public double InitStd { get; init; } = 0.8;
+
+    /// <summary>
+    /// Frames each searched action is held for: the CEM searches <see cref="Horizon"/> / this many actions, so a
+    /// long look-ahead costs fewer dimensions (the model still predicts every frame). Divides horizon and replan_every.
+    /// </summary>
+    [JsonPropertyName("action_repeat")]
+    public int ActionRepeat { get; init; } = 1;
+
+    /// <summary>
+    /// How an imagined sequence is scored against the goal: <c>last</c>, the distance of its last embedding;
+    /// <c>min</c>, the smallest distance along it (a sequence that passes the goal and drifts on still counts as
+    /// having found it; the receding horizon then stops there).
+    /// </summary>
+    [JsonPropertyName("cost")]
+    public string Cost { get; init; } = "last";
 }
 
 /// <summary>What is logged, how often.</summary>

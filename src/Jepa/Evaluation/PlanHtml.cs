@@ -27,13 +27,15 @@ public static class PlanHtml
             return null;
         var c = CultureInfo.InvariantCulture;
         var html = new StringBuilder();
-        html.Append(c, $"<p>{plan["episodes"]} episodes (seed {plan["seed"]}), start and goal in different rooms; success = within {plan["success_radius"]} of the goal within {plan["max_steps"]} actions. Planning time {Num(plan["seconds_per_step"]):F3} s per step.</p>");
+        html.Append(c, $"<p>{plan["episodes"]} episode{(Num(plan["episodes"]) == 1 ? "" : "s")} (seed {plan["seed"]}), start and goal in different rooms; success = within {plan["success_radius"]} of the goal within {plan["max_steps"]} actions. Planning time {Num(plan["seconds_per_step"]):F3} s per step{(plan["cpu_seconds_per_step"] is JsonValue cpu ? $" ({Num(cpu):F3} CPU-seconds)" : "")}.</p>");
+        if (plan["cem"] is JsonObject cem)
+            html.Append(c, $"<p>Search: CEM with {cem["population"]} sequences, {cem["elites"]} elites, {cem["iterations"]} iterations; {cem["horizon"]} imagined frames, each searched action held {cem["action_repeat"] ?? 1} frame(s); cost: the {(cem["cost"]?.ToString() == "min" ? "nearest imagined embedding" : "last imagined embedding")} to the goal's; re-planned every {cem["replan_every"]} actions.</p>");
         html.Append("<table><tr><th>policy</th><th>success</th><th>mean final distance</th></tr>");
         foreach (var (name, prefix) in new[] { ("model (CEM in embedding space)", ""), ("random actions", "random_"), ("straight line", "straight_") })
             html.Append(c, $"<tr><td>{name}</td><td>{Num(plan[prefix + "success_rate"]):P0}</td><td>{Num(plan[prefix + "mean_final_distance"]):F3}</td></tr>");
         html.Append("</table>");
         if (plan["door_on_line_episodes"] is not null)
-            html.Append(c, $"<p>The straight line passes through the door in {plan["door_on_line_episodes"]} episodes: straight-line success {Num(plan["straight_success_when_door_on_line"]):P0} there, {Num(plan["straight_success_when_door_off_line"]):P0} in the others (walls stop the disc); the model {Num(plan["success_when_door_off_line"]):P0} when the door is off the line.</p>");
+            html.Append(c, $"<p>The straight line passes through the door in {plan["door_on_line_episodes"]} episode{(Num(plan["door_on_line_episodes"]) == 1 ? "" : "s")}: straight-line success {Num(plan["straight_success_when_door_on_line"]):P0} there, {Num(plan["straight_success_when_door_off_line"]):P0} in the others (walls stop the disc); the model {Num(plan["success_when_door_off_line"]):P0} when the door is off the line.</p>");
         if (plan["animations"] is JsonArray names)
         {
             html.Append("<p>Episodes of the model (the green ring is the goal, dark dots the path so far; the last frame is held a second):</p><div style=\"display:flex;flex-wrap:wrap\">");

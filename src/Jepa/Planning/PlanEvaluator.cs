@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using Jepa.Config;
+using Jepa.Data;
 using Jepa.Evaluation;
 using Jepa.Models;
 using Jepa.Video;
@@ -23,6 +24,7 @@ public sealed record PlanSection(
     [property: JsonPropertyName("straight_mean_final_distance")] double StraightMeanFinalDistance,
     [property: JsonPropertyName("mean_steps")] double MeanSteps,
     [property: JsonPropertyName("seconds_per_step")] double SecondsPerStep,
+    [property: JsonPropertyName("cpu_seconds_per_step")] double? CpuSecondsPerStep,
     [property: JsonPropertyName("door_on_line_episodes")] int DoorOnLineEpisodes,
     [property: JsonPropertyName("straight_success_when_door_on_line")] double? StraightSuccessDoorOnLine,
     [property: JsonPropertyName("straight_success_when_door_off_line")] double? StraightSuccessDoorOffLine,
@@ -51,6 +53,7 @@ public static class PlanEvaluator
         model.eval();
         var planner = new RoomsPlanner(model, plan, device, seed);
         var list = PlanEpisodes.Make(seed, episodes);
+        var cpuStart = CpuClock.Now(); // CPU-seconds (all threads): a figure the machine's other jobs do not inflate
         var rows = new List<(EpisodeResult Model, EpisodeResult Random, EpisodeResult Straight)>();
         foreach (var e in list)
         {
@@ -60,6 +63,7 @@ public static class PlanEvaluator
             progress?.Invoke($"episode {e.Index + 1}/{episodes}: model {(m.Success ? "reached" : "missed")} the goal in {m.Steps} steps (final distance {m.FinalDistance:F3}), {m.PlanSeconds / Math.Max(1, m.Steps):F2} s per step");
         }
         model.train();
+        double? cpu = CpuClock.Now() - cpuStart;
 
         Directory.CreateDirectory(outDir);
         WriteCsv(Path.Combine(outDir, "plan_episodes.csv"), list, rows);
@@ -82,6 +86,7 @@ public static class PlanEvaluator
             rows.Average(r => r.Model.Success ? 1.0 : 0), rows.Average(r => r.Random.Success ? 1.0 : 0), rows.Average(r => r.Straight.Success ? 1.0 : 0),
             rows.Average(r => r.Model.FinalDistance), rows.Average(r => r.Random.FinalDistance), rows.Average(r => r.Straight.FinalDistance),
             rows.Average(r => (double)r.Model.Steps), rows.Sum(r => r.Model.PlanSeconds) / Math.Max(1, modelSteps),
+            cpu / Math.Max(1, modelSteps),
             onLine.Count,
             onLine.Count == 0 ? null : (double?) onLine.Average(r => r.Straight.Success ? 1.0 : 0),
             offLine.Count == 0 ? null : (double?) offLine.Average(r => r.Straight.Success ? 1.0 : 0),
@@ -112,9 +117,9 @@ public static class PlanEvaluator
         sb.AppendLine("  policy     success  mean_final_distance");
         sb.AppendLine(c, $"  model      {p.SuccessRate,7:P0}  {p.MeanFinalDistance,19:F3}");
         sb.AppendLine(c, $"  random     {p.RandomSuccessRate,7:P0}  {p.RandomMeanFinalDistance,19:F3}");
-        sb.AppendLine(c, $"  straight   {p.StraightSuccessRate,7:P0}  {p.StraightMeanFinalDistance,19:F3}   (door on the line, {p.DoorOnLineEpisodes} episodes: {p.StraightSuccessDoorOnLine:P0}; off it, {p.Episodes - p.DoorOnLineEpisodes}: {p.StraightSuccessDoorOffLine:P0})");
+        sb.AppendLine(c, $"  straight   {p.StraightSuccessRate,7:P0}  {p.StraightMeanFinalDistance,19:F3}   (door on the line, {p.DoorOnLineEpisodes} episode{(p.DoorOnLineEpisodes == 1 ? "" : "s")}: {p.StraightSuccessDoorOnLine:P0}; off it, {p.Episodes - p.DoorOnLineEpisodes}: {p.StraightSuccessDoorOffLine:P0})");
         sb.AppendLine(c, $"  model when the door is off the line: {p.SuccessDoorOffLine:P0}");
-        sb.AppendLine(c, $"  planning: {p.SecondsPerStep:F3} s per step, {p.MeanSteps:F1} steps per episode; {p.WallSeconds:F0} s in all");
+        sb.AppendLine(c, $"  planning: {p.SecondsPerStep:F3} s per step{(p.CpuSecondsPerStep is { } cpu ? $" ({cpu:F3} CPU-s, all threads, whatever else the machine runs)" : "")}, {p.MeanSteps:F1} steps per episode; {p.WallSeconds:F0} s in all");
         return sb.ToString();
     }
 

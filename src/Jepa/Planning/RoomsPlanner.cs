@@ -17,7 +17,8 @@ public sealed record EpisodeResult(int Index, string Policy, bool Success, doubl
 /// <summary>
 /// Model-predictive control in the rooms world with a world model: the goal frame and the current frame
 /// are encoded (EMA target encoder, layer-normed: the space the predictor predicts in), the CEM searches
-/// action sequences whose imagined last embedding is nearest the goal's (mean L1 over tokens and dims),
+/// action sequences (each action held <c>action_repeat</c> frames) whose imagined last embedding (or, with
+/// <c>cost: min</c>, nearest one) is nearest the goal's (mean L1 over tokens and dims),
 /// the first <c>replan_every</c> actions are taken in the real world, and the search starts again from
 /// the new frame with the rest of the plan as its starting mean. The model never sees positions, only frames.
 /// Beside it, two policies that need no model: random actions, and a straight line to the goal that
@@ -37,7 +38,8 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
         using var scope = NewDisposeScope();
         var goal = Encode(episode.Goal); // [N, D]
         var generator = new Generator((ulong)seed * 7919UL + (ulong)episode.Index, device);
-        var mean = zeros(plan.Horizon, model.Spec.ActionDim, device: device);
+        int a = model.Spec.ActionDim, repeat = plan.ActionRepeat, searched = plan.Horizon / repeat, shift = plan.ReplanEvery / repeat;
+        var mean = zeros(searched, a, device: device); // one row per held action
         var clock = new Stopwatch();
         int steps = 0;
         while (steps < plan.MaxSteps && !Reached(world, episode))
@@ -45,11 +47,10 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
             using var planScope = NewDisposeScope();
             clock.Start();
             var start = Encode((world.X, world.Y)).unsqueeze(0); // [1, N, D]
-            var (best, _) = Cem.Optimize(population => Cost(start, population, goal), mean, plan.InitStd,
+            var (best, _) = Cem.Optimize(population => Cost(start, Hold(population), goal), mean, plan.InitStd,
                 plan.Population, plan.Elites, plan.Iterations, generator);
-            var actions = best.cpu().data<float>().ToArray();
+            var actions = Hold(best.unsqueeze(0))[0].cpu().data<float>().ToArray(); // [Horizon × A], frame by frame
             clock.Stop();
-            int a = model.Spec.ActionDim;
             for (int k = 0; k < plan.ReplanEvery && steps < plan.MaxSteps && !Reached(world, episode); k++, steps++)
             {
                 world.Step(actions[k * a], actions[k * a + 1]);
@@ -57,7 +58,7 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
                 path.Add((world.X, world.Y));
             }
             // Receding horizon: what is left of this plan, then zeros, is where the next search starts.
-            mean = cat([best.narrow(0, plan.ReplanEvery, plan.Horizon - plan.ReplanEvery), zeros(plan.ReplanEvery, a, device: device)], 0).MoveToOuterDisposeScope();
+            mean = cat([best.narrow(0, shift, searched - shift), zeros(shift, a, device: device)], 0).MoveToOuterDisposeScope();
         }
         return Result(episode, "model", world, steps, path, taken, clock.Elapsed.TotalSeconds);
     }
@@ -104,13 +105,19 @@ public sealed class RoomsPlanner(HJepa model, PlanConfig plan, Device device, in
         return frames;
     }
 
-    // Imagined last embedding of each sequence against the goal: [1, N, D], [P, H, A], [N, D] → [P].
-    // Its own dispose scope: a rollout's activations are freed at once, only the [P] costs leave it.
+    // Each searched action held for action_repeat frames: [P, H/r, A] → [P, H, A].
+    private Tensor Hold(Tensor searched) => plan.ActionRepeat == 1 ? searched : searched.repeat_interleave(plan.ActionRepeat, 1);
+
+    // Imagined embeddings of each sequence against the goal, the last one's distance or the nearest one's:
+    // [1, N, D], [P, H, A], [N, D] → [P]. Its own dispose scope: a rollout's activations are freed at once.
     private Tensor Cost(Tensor start, Tensor population, Tensor goal)
     {
         using var scope = NewDisposeScope();
         var imagined = model.Rollout(start.expand(population.shape[0], -1, -1), population); // [P, H, N, D]
-        return (imagined.select(1, population.shape[1] - 1) - goal).abs().mean([1, 2]).MoveToOuterDisposeScope();
+        var cost = plan.Cost == "min"
+            ? (imagined - goal).abs().mean([2, 3]).amin(1)
+            : (imagined.select(1, population.shape[1] - 1) - goal).abs().mean([1, 2]);
+        return cost.MoveToOuterDisposeScope();
     }
 
     // The layer-normed target embedding of the frame with the agent at p: [N, D]. The frame is given

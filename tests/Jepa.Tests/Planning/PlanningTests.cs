@@ -133,12 +133,14 @@ public class PlanningTests
         Assert.InRange(report.SuccessRate, 0, 1);
         Assert.InRange(report.MeanSteps, 1, 4);
         Assert.True(report.SecondsPerStep > 0);
+        if (OperatingSystem.IsLinux()) Assert.True(report.CpuSecondsPerStep > 0);
         Assert.True(report.MeanFinalDistance > 0);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "plan_episodes.csv")).Length);
         Assert.Equal(3, report.Animations.Count);
         Assert.All(report.Animations, a => Assert.True(new FileInfo(Path.Combine(dir, a)).Length > 0));
         var html = File.ReadAllText(ReportHtml.Write(WriteReport(dir, report)));
         Assert.Contains(">Planning</h2>", html);
+        Assert.Contains("each searched action held 1 frame(s); cost: the last imagined embedding", html);
         Assert.Equal(3, html.Split("class=\"plan-episode\"").Length - 1);
     }
 
@@ -190,6 +192,35 @@ public class PlanningTests
         Assert.Equal(2, wall.ExitCode);
         Assert.Contains("--start 0.5,0.1 puts the disc in a wall", wall.Stderr);
         Assert.DoesNotContain("   at ", wall.Stderr);
+    }
+
+    [Fact]
+    public void Plan_settings_can_be_changed_per_run_and_a_held_action_is_taken_for_action_repeat_frames()
+    {
+        var dir = JepaProcess.TempDir("plan-set");
+        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = 4 };
+        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "acting.ckpt"), actionDim: 2, plan);
+        var outDir = Path.Combine(dir, "plan");
+
+        var r = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.8,0.8", "--out", outDir, "--device", "cpu",
+            "--set", "plan.horizon=4", "--set", "plan.replan_every=2", "--set", "plan.action_repeat=2", "--set", "plan.cost=min");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var actions = Jepa.Video.ActionFile.Read(Path.Combine(outDir, "episode_0.actions.csv"));
+        Assert.Equal(5, actions.Count); // the goal is out of reach in 4 steps: every step is taken
+        Assert.Equal(actions.Actions[0], actions.Actions[1]);
+        Assert.Equal(actions.Actions[2], actions.Actions[3]);
+        Assert.NotEqual(actions.Actions[1], actions.Actions[2]); // a new plan from the new frame
+
+        var model = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--out", Path.Combine(dir, "m"), "--set", "model.preset=small");
+        Assert.Equal(2, model.ExitCode);
+        Assert.Contains("only plan.* keys", model.Stderr);
+        var uneven = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "plan", "--episodes", "1", "--out", Path.Combine(dir, "e"),
+            "--set", "plan.action_repeat=3");
+        Assert.Equal(2, uneven.ExitCode);
+        Assert.Contains("'plan.action_repeat' (3) must divide", uneven.Stderr);
+        Assert.DoesNotContain("   at ", uneven.Stderr);
+        Assert.False(File.Exists(Path.Combine(dir, "m", "plan.json")));
     }
 
     private static string WriteReport(string dir, PlanSection section)
