@@ -25,6 +25,7 @@ internal static class EvalCommand
         var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance; report.json's voe.selected gives their figures on the test set." };
         var select = new Option<string?>("--select") { Description = "voe and all: the level and statistic chosen in advance, as LEVEL:STATISTIC, e.g. 1:token_mean_time_max." };
         var minContext = new Option<int>("--min-context") { Description = "voe only: frames a prediction must have seen for its frame to be scored.", DefaultValueFactory = _ => 3 };
+        var horizons = new Option<int>("--surprise-horizons") { Description = "voe only: a frame's surprise is the mean error of its predictions from 1..N steps back (each level capped at the horizons it was trained with: model.horizon, model.level2_horizon); 1 = the next-step error.", DefaultValueFactory = _ => 1 };
         var episodes = new Option<int>("--episodes") { Description = "plan only: episodes, each with start and goal in different rooms.", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "plan only: seed of the episodes and of the search.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu | cuda | cuda:N | auto.", DefaultValueFactory = _ => "auto" };
@@ -32,7 +33,7 @@ internal static class EvalCommand
         var planSet = CliOptions.PlanSet();
 
         var command = new Command("eval", "Evaluate a checkpoint; writes report.json and report.html.")
-            { checkpoint, task, data, voeData, probeData, labels, minContext, selectOn, select, episodes, seed, planSet, output, overwrite, device, progress };
+            { checkpoint, task, data, voeData, probeData, labels, minContext, horizons, selectOn, select, episodes, seed, planSet, output, overwrite, device, progress };
         command.SetAction((parse, ct) => CliOptions.Run(parse, async token =>
         {
             string t = parse.GetValue(task)!;
@@ -66,6 +67,10 @@ internal static class EvalCommand
                 if (voeCsv is not null && (context < 1 || context >= model.Frames))
                     throw new UsageException($"--min-context {context} is out of range for this checkpoint; give 1 to {model.Frames - 1} (its model sees {model.Frames} frames).");
 
+                int surpriseHorizons = parse.GetValue(horizons);
+                if (surpriseHorizons < 1)
+                    throw new UsageException($"--surprise-horizons {surpriseHorizons} must be at least 1 (1 scores each frame by its next-step prediction).");
+
                 // Outputs, then inputs, are checked before any model runs: nothing is thrown away at the end.
                 var outDir = OutputPaths.Folder(parse.GetValue(output) ?? DefaultOutDir(ckpt), "--out");
                 var identity = ReportCheckpoint.Of(ckpt, header.Step);
@@ -84,7 +89,7 @@ internal static class EvalCommand
                 if (inputs.Predict is not null)
                     Predict(run, inputs.Predict, inputs.PredictSpec!);
                 if (inputs.Voe is not null)
-                    await Voe(run, inputs.Voe, context, choice, selection, parse.GetValue(selectOn));
+                    await Voe(run, inputs.Voe, context, choice, selection, parse.GetValue(selectOn), surpriseHorizons);
                 if (inputs.Probe is not null)
                     Probe(run, inputs.Probe);
                 if (t == "plan")
@@ -119,21 +124,22 @@ internal static class EvalCommand
         Console.Write(ReportWriter.Table(report));
     }
 
-    private static async Task Voe(EvalRun run, IReadOnlyList<VoeClip> voeClips, int minContext, VoeChoice? choice, IReadOnlyList<VoeClip>? selection, string? selectionCsv)
+    private static async Task Voe(EvalRun run, IReadOnlyList<VoeClip> voeClips, int minContext, VoeChoice? choice, IReadOnlyList<VoeClip>? selection, string? selectionCsv,
+        int horizons)
     {
         using var untrained = RandomModel(run);
         if (selection is not null)
         {
             // The level and statistic are chosen on another set, never on the one reported.
             run.Log.Information("Choosing the level and statistic on {Clips} voe clips of {Csv}", selection.Count, selectionCsv);
-            var chosen = await VoeEvaluator.EvaluateAsync(run.Model, untrained, selection, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, null, run.Token, progress: run.Bars);
+            var chosen = await VoeEvaluator.EvaluateAsync(run.Model, untrained, selection, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, null, run.Token, progress: run.Bars, horizons: horizons);
             run.Bars.Finish();
             var best = chosen.Voe.Best;
             choice = new VoeChoice(best.Level, best.Statistic, $"best on {selectionCsv}: {best.RelativeAccuracy:F3}");
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
-        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir, run.Bars);
+        var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir, run.Bars, horizons);
         run.Bars.Finish();
         ReportWriter.Merge(run.ReportPath, voe, run.Identity);
         Console.Write(VoeEvaluator.Table(voe.Voe));

@@ -23,9 +23,10 @@ public static class VoeEvaluator
     /// <param name="surpriseCsv">where to write every clip's surprise per frame, or null</param>
     /// <param name="choice">a level and statistic fixed in advance, reported as <c>selected</c>; null for none</param>
     /// <param name="picturesDir">where to write the surprise maps (and score where surprise peaks); null for none</param>
+    /// <param name="horizons">a frame's surprise is the mean error of its predictions from 1..horizons steps back (1: the next-step error)</param>
     public static async Task<VoeReport> EvaluateAsync(HJepa model, HJepa untrained, IReadOnlyList<VoeClip> clips,
         double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct, VoeChoice? choice = null,
-        string? picturesDir = null, IProgress<WorkProgress>? progress = null)
+        string? picturesDir = null, IProgress<WorkProgress>? progress = null, int horizons = 1)
     {
         var videos = new DecodedFrames[clips.Count];
         var decoded = new StageCounter(progress, "decode", clips.Count, "videos");
@@ -47,8 +48,8 @@ public static class VoeEvaluator
 
         // Every window of every clip, once by the trained and once by the untrained model.
         var scored = new StageCounter(progress, "voe", 2 * videos.Sum(v => v.Count - model.Frames + 1), "windows");
-        var trained = SurpriseScorer.Model(model, videos, batchSize, device, minContext, scored);
-        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device, minContext, scored);
+        var trained = SurpriseScorer.Model(model, videos, batchSize, device, minContext, scored, horizons);
+        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device, minContext, scored, horizons);
         int grid = model.Size / model.Spec.StemStride;
         var pixel = videos.Select(v => SurpriseScorer.Pixel(v, grid, minContext)).ToArray();
         if (surpriseCsv is not null)
@@ -97,7 +98,7 @@ public static class VoeEvaluator
             localisation = SurprisePictures.Localise(clips, videos, level1, grid);
             pictures = SurprisePictures.Write(picturesDir, clips, videos, level1, grid, fps);
         }
-        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures, byLevel));
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures, byLevel, horizons));
     }
 
     /// <summary>The row with the highest relative accuracy (AUROC breaks ties): the choice a selection set makes.</summary>
@@ -131,6 +132,8 @@ public static class VoeEvaluator
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(c, $"Violation of expectation on {voe.Groups} groups ({voe.Clips} clips, {voe.Pairs} possible/impossible pairs); relative accuracy (AUROC):");
+        if (voe.SurpriseHorizons > 1)
+            sb.AppendLine(c, $"  (surprise of a frame: the mean error of its predictions from 1 to {voe.SurpriseHorizons} steps back, each level capped at its own horizons)");
         sb.AppendLine("  level  statistic               model           untrained       pixel-diff");
         foreach (var r in voe.Levels)
             sb.AppendLine(c, $"  {r.Level,5}  {r.Statistic,-22}  {r.RelativeAccuracy,5:F3} ({r.Auroc:F3})   {r.UntrainedRelativeAccuracy,5:F3} ({r.UntrainedAuroc:F3})   {r.PixelRelativeAccuracy,5:F3} ({r.PixelAuroc:F3})");

@@ -162,4 +162,35 @@ public class VoeTests
         Assert.Equal("token_mean_time_max", (string)json["voe"]!["levels"]![0]!["statistic"]!);
         Assert.NotNull(json["voe"]!["levels"]![0]!["auroc"]);
     }
+    [Fact]
+    public void SurpriseOverHorizonsAveragesThePredictionsOfAStepThatSawEnoughFrames()
+    {
+        // One clip of 6 steps, 2 tokens of 3 channels, predictions at horizons 1 and 2 made by hand.
+        manual_seed(5);
+        var targets = rand(1, 6, 2, 3);
+        var level = new LevelOutput(targets, targets, [rand(1, 5, 2, 3), rand(1, 4, 2, 3)]);
+        float Error(int k, int s, int token) => (level.Predictions[k - 1][0, s, token] - targets[0, s + k, token]).abs().mean().item<float>();
+        float Pooled(int k, int s) => (level.Predictions[k - 1][0, s].mean([0]) - targets[0, s + k].mean([0])).abs().mean().item<float>();
+
+        // One horizon: exactly the next-step error, scored where its prediction saw minContext (3) frames: steps 3..5.
+        var (one, onePooled, oneScored) = SurpriseScorer.Errors(level, span: 1, minContext: 3, horizons: 1);
+        Assert.Equal([false, false, true, true, true], oneScored);
+        Assert.Equal(Error(1, 3, 1), one[0, 3, 1].item<float>());
+        Assert.Equal(Pooled(1, 2), onePooled[0, 2].item<float>());
+
+        // Two horizons: step 3 has only its horizon-1 prediction (the horizon-2 one, from step 1, saw 2 frames),
+        // step 4 the mean of both.
+        var (two, twoPooled, twoScored) = SurpriseScorer.Errors(level, span: 1, minContext: 3, horizons: 2);
+        Assert.Equal(oneScored, twoScored);
+        Assert.Equal(Error(1, 2, 0), two[0, 2, 0].item<float>(), 6);
+        Assert.Equal((Error(1, 3, 0) + Error(2, 2, 0)) / 2, two[0, 3, 0].item<float>(), 6);
+        Assert.Equal((Pooled(1, 4) + Pooled(2, 3)) / 2, twoPooled[0, 4].item<float>(), 6);
+        Assert.NotEqual(one[0, 3, 0].item<float>(), two[0, 3, 0].item<float>());
+
+        // More horizons than the level has: capped at its two. Chunks of 2 frames: step s saw 2(s+1) frames.
+        var (capped, _, _) = SurpriseScorer.Errors(level, span: 1, minContext: 3, horizons: 5);
+        Assert.True(two.allclose(capped, rtol: 0, atol: 0));
+        var (_, _, chunked) = SurpriseScorer.Errors(level, span: 2, minContext: 3, horizons: 2);
+        Assert.Equal([false, true, true, true, true], chunked);
+    }
 }
