@@ -160,10 +160,7 @@ public class PlanningTests
     [Fact]
     public void Jepa_plan_writes_an_episode_whose_actions_replay_to_its_path_and_refuses_to_overwrite_it()
     {
-        var dir = JepaProcess.TempDir("plan-cmd");
-        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = 3 };
-        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "acting.ckpt"), actionDim: 2, plan);
-        var outDir = Path.Combine(dir, "plan");
+        var (dir, ckpt, outDir) = ActingCheckpoint("plan-cmd", maxSteps: 3);
 
         var r = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.75,0.7", "--out", outDir, "--device", "cpu");
 
@@ -197,10 +194,7 @@ public class PlanningTests
     [Fact]
     public void Plan_settings_can_be_changed_per_run_and_a_held_action_is_taken_for_action_repeat_frames()
     {
-        var dir = JepaProcess.TempDir("plan-set");
-        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = 4 };
-        var ckpt = TinyCheckpoint.Write(Path.Combine(dir, "acting.ckpt"), actionDim: 2, plan);
-        var outDir = Path.Combine(dir, "plan");
+        var (dir, ckpt, outDir) = ActingCheckpoint("plan-set", maxSteps: 4);
 
         var r = JepaProcess.Run(dir, "plan", "--checkpoint", ckpt, "--start", "0.25,0.3", "--goal", "0.8,0.8", "--out", outDir, "--device", "cpu",
             "--set", "plan.horizon=4", "--set", "plan.replan_every=2", "--set", "plan.action_repeat=2", "--set", "plan.cost=min");
@@ -221,6 +215,14 @@ public class PlanningTests
         Assert.Contains("'plan.action_repeat' (3) must divide", uneven.Stderr);
         Assert.DoesNotContain("   at ", uneven.Stderr);
         Assert.False(File.Exists(Path.Combine(dir, "m", "plan.json")));
+    }
+
+    // A tiny action-conditioned checkpoint with a search small enough for a test, in a fresh folder; outDir is where plans go.
+    private static (string Dir, string Checkpoint, string OutDir) ActingCheckpoint(string name, int maxSteps)
+    {
+        var dir = JepaProcess.TempDir(name);
+        var plan = new PlanConfig { Population = 8, Elites = 2, Iterations = 1, Horizon = 2, ReplanEvery = 1, MaxSteps = maxSteps };
+        return (dir, TinyCheckpoint.Write(Path.Combine(dir, "acting.ckpt"), actionDim: 2, plan), Path.Combine(dir, "plan"));
     }
 
     private static string WriteReport(string dir, PlanSection section)
