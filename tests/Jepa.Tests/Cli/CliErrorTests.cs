@@ -2,22 +2,12 @@ namespace Jepa.Tests.Cli;
 
 public class CliErrorTests
 {
-    private static void AssertOneSentenceError(JepaProcess.Result r, int exitCode, string mustContain)
-    {
-        Assert.Equal(exitCode, r.ExitCode);
-        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(mustContain, lines[0]);
-        Assert.DoesNotContain("   at ", r.Stderr); // no stack trace without --verbose
-    }
-
     [Fact]
     public void Train_with_a_missing_config_file_exits_2_with_one_sentence()
     {
         var dir = JepaProcess.TempDir("missing-config");
         var r = JepaProcess.Run(dir, "train", "--config", "nope.yaml");
-        AssertOneSentenceError(r, 2, "nope.yaml");
+        JepaProcess.AssertOneSentence(r, "nope.yaml");
     }
 
     [Fact]
@@ -26,7 +16,7 @@ public class CliErrorTests
         var dir = JepaProcess.TempDir("unknown-key");
         File.WriteAllText(Path.Combine(dir, "x.yaml"), "train:\n  stpes: 10\n");
         var r = JepaProcess.Run(dir, "train", "--config", "x.yaml");
-        AssertOneSentenceError(r, 2, "train.stpes");
+        JepaProcess.AssertOneSentence(r, "train.stpes");
         Assert.Contains("x.yaml", r.Stderr);
         Assert.False(Directory.Exists(Path.Combine(dir, "runs")), "a bad config must not create a run directory");
     }
@@ -35,8 +25,8 @@ public class CliErrorTests
     public void Train_with_a_bad_set_exits_2()
     {
         var dir = JepaProcess.TempDir("bad-set");
-        AssertOneSentenceError(JepaProcess.Run(dir, "train", "--set", "train.steps"), 2, "train.steps");
-        AssertOneSentenceError(JepaProcess.Run(dir, "train", "--set", "train.steps=abc"), 2, "train.steps");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "train", "--set", "train.steps"), "train.steps");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "train", "--set", "train.steps=abc"), "train.steps");
     }
 
     [Fact]
@@ -45,7 +35,7 @@ public class CliErrorTests
         var dir = JepaProcess.TempDir("no-videos");
         Directory.CreateDirectory(Path.Combine(dir, "empty"));
         var r = JepaProcess.Run(dir, "train", "--set", "data.train=empty", "--set", "train.steps=2", "--set", "train.warmup_steps=1");
-        AssertOneSentenceError(r, 2, "data.train");
+        JepaProcess.AssertOneSentence(r, "data.train");
     }
 
     [Fact]
@@ -53,7 +43,7 @@ public class CliErrorTests
     {
         var dir = JepaProcess.TempDir("missing-data");
         var r = JepaProcess.Run(dir, "train", "--set", "data.train=no/such/folder", "--set", "train.steps=2", "--set", "train.warmup_steps=1");
-        AssertOneSentenceError(r, 2, "data.train");
+        JepaProcess.AssertOneSentence(r, "data.train");
         Assert.Contains("no/such/folder", r.Stderr);
     }
 
@@ -61,7 +51,7 @@ public class CliErrorTests
     public void Eval_of_a_missing_checkpoint_exits_2()
     {
         var dir = JepaProcess.TempDir("missing-ckpt");
-        AssertOneSentenceError(JepaProcess.Run(dir, "eval", "--checkpoint", "none.ckpt"), 2, "none.ckpt");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", "none.ckpt"), "none.ckpt");
     }
 
     [Fact]
@@ -69,7 +59,7 @@ public class CliErrorTests
     {
         var dir = JepaProcess.TempDir("bad-ckpt");
         File.WriteAllText(Path.Combine(dir, "bad.ckpt"), "hello");
-        AssertOneSentenceError(JepaProcess.Run(dir, "eval", "--checkpoint", "bad.ckpt"), 2, "bad.ckpt");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", "bad.ckpt"), "bad.ckpt");
     }
 
     [Fact]

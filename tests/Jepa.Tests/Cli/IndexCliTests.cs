@@ -4,19 +4,11 @@ namespace Jepa.Tests.Cli;
 
 public class IndexCliTests
 {
-    private static void AssertOneSentence(JepaProcess.Result r, string mustContain)
-    {
-        Assert.Equal(2, r.ExitCode);
-        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: ", line);
-        Assert.Contains(mustContain, line);
-    }
-
     [Fact]
     public void Indexing_a_path_that_does_not_exist_exits_2_and_writes_no_index()
     {
         var dir = JepaProcess.TempDir("index-nothere");
-        AssertOneSentence(JepaProcess.Run(dir, "index", "nothere", "--out", "index.csv"), "DATA 'nothere' does not exist");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "index", "nothere", "--out", "index.csv"), "DATA 'nothere' does not exist");
         Assert.False(File.Exists(Path.Combine(dir, "index.csv")));
     }
 
@@ -30,9 +22,9 @@ public class IndexCliTests
         File.WriteAllText(manifest, "path,label,split\na.mp4,fast,train\n");
         Directory.CreateDirectory(Path.Combine(dir, "taken.csv"));
 
-        AssertOneSentence(JepaProcess.Run(dir, "index", "manifest.csv", "--out", "manifest.csv"), "is not an index written by jepa index");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "index", "manifest.csv", "--out", "manifest.csv"), "is not an index written by jepa index");
         Assert.Equal("path,label,split\na.mp4,fast,train\n", File.ReadAllText(manifest));
-        AssertOneSentence(JepaProcess.Run(dir, "index", "manifest.csv", "--out", "taken.csv"), "is a folder; give the path of a file");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "index", "manifest.csv", "--out", "taken.csv"), "is a folder; give the path of a file");
 
         var first = JepaProcess.Run(dir, "index", "manifest.csv", "--out", "index.csv");
         Assert.True(first.ExitCode == 0, first.Stderr);
@@ -52,7 +44,7 @@ public class IndexCliTests
 
         var whole = JepaProcess.Run(dir, "index", "videos", "--out", "whole.csv", "--workers", "1");
         Assert.True(whole.ExitCode == 0, whole.Stderr);
-        AssertOneSentence(JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv"), "no parts of");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv"), "no parts of");
         var first = JepaProcess.Run(dir, "index", "videos", "--out", "index.csv", "--shard", "0/2", "--workers", "1");
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.False(File.Exists(Path.Combine(dir, "index.csv")));
@@ -61,7 +53,7 @@ public class IndexCliTests
         Assert.Equal(3, part.Length);
         Assert.StartsWith("videos/a.mp4,ok", part[1]);
         Assert.StartsWith("videos/c.mp4,ok", part[2]);
-        AssertOneSentence(JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv"), "1/2 is missing; run jepa index with --shard 1/2");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "index", "--merge", "--out", "index.csv"), "1/2 is missing; run jepa index with --shard 1/2");
 
         var second = JepaProcess.Run(dir, "index", "videos", "--out", "index.csv", "--shard", "1/2", "--workers", "1");
         Assert.True(second.ExitCode == 0, second.Stderr);

@@ -7,6 +7,16 @@ internal static class JepaProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>Bad usage as the project promises it: exit code 2 and one line on standard error, "error: …" naming <paramref name="mustContain"/>, no stack trace.</summary>
+    public static void AssertOneSentence(Result r, string mustContain)
+    {
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(mustContain, line);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
     public static Result Run(string workingDirectory, params string[] args)
     {
         using var process = Start(workingDirectory, args);

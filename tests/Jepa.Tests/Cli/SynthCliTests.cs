@@ -4,14 +4,6 @@ public class SynthCliTests
 {
     private static readonly string[] Small = ["--seconds", "0.5", "--size", "32"];
 
-    private static void AssertOneSentence(JepaProcess.Result r, string mustContain)
-    {
-        Assert.Equal(2, r.ExitCode);
-        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: ", line);
-        Assert.Contains(mustContain, line);
-    }
-
     private static string[] Videos(string dir) =>
         Directory.EnumerateFiles(dir, "*.mp4", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dir, f)).Order(StringComparer.Ordinal).ToArray();
 
@@ -23,7 +15,7 @@ public class SynthCliTests
         Assert.Equal(0, JepaProcess.Run(dir, ["synth", "--out", "set", "--train", "3", "--val", "1", .. Small]).ExitCode);
         var manifest = File.ReadAllText(Path.Combine(set, "manifest.csv"));
 
-        AssertOneSentence(JepaProcess.Run(dir, ["synth", "--out", "set", "--train", "1", "--val", "1", .. Small]), "pass --overwrite");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, ["synth", "--out", "set", "--train", "1", "--val", "1", .. Small]), "pass --overwrite");
         Assert.Equal(4, Videos(set).Length);
         Assert.Equal(manifest, File.ReadAllText(Path.Combine(set, "manifest.csv")));
 
@@ -41,7 +33,7 @@ public class SynthCliTests
     {
         var dir = JepaProcess.TempDir("synth-file");
         File.WriteAllText(Path.Combine(dir, "taken"), "mine");
-        AssertOneSentence(JepaProcess.Run(dir, ["synth", "--out", "taken", "--train", "1", "--val", "0", .. Small]), "--out " + Path.Combine(dir, "taken") + " is a file");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, ["synth", "--out", "taken", "--train", "1", "--val", "0", .. Small]), "--out " + Path.Combine(dir, "taken") + " is a file");
         Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "taken")));
     }
 
@@ -49,9 +41,9 @@ public class SynthCliTests
     public void Flags_another_kind_reads_are_refused_and_help_describes_every_kind()
     {
         var dir = JepaProcess.TempDir("synth-flags");
-        AssertOneSentence(JepaProcess.Run(dir, "synth", "--kind", "voe", "--out", "v", "--train", "5"), "--train does not apply to --kind voe; its own flags are --groups");
-        AssertOneSentence(JepaProcess.Run(dir, "synth", "--kind", "physics", "--out", "p", "--gravity"), "--gravity does not apply to --kind physics");
-        AssertOneSentence(JepaProcess.Run(dir, "synth", "--out", "b", "--groups", "3"), "--groups does not apply to --kind bouncing");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "synth", "--kind", "voe", "--out", "v", "--train", "5"), "--train does not apply to --kind voe; its own flags are --groups");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "synth", "--kind", "physics", "--out", "p", "--gravity"), "--gravity does not apply to --kind physics");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "synth", "--out", "b", "--groups", "3"), "--groups does not apply to --kind bouncing");
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
 
         var help = JepaProcess.Run(dir, "synth", "--help");

@@ -7,15 +7,6 @@ namespace Jepa.Tests.Evaluation;
 
 public class EvalCliTests
 {
-    private static void AssertOneSentence(JepaProcess.Result r, string mustContain)
-    {
-        Assert.Equal(2, r.ExitCode);
-        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(mustContain, lines[0]);
-    }
-
     [Fact]
     public void Unknown_tasks_missing_data_missing_columns_and_one_sided_groups_exit_2_with_one_sentence()
     {
@@ -26,15 +17,15 @@ public class EvalCliTests
         File.WriteAllText(Path.Combine(dir, "onesided.csv"), "path,group,plausible\na.mp4,7,0\n");
         File.WriteAllText(Path.Combine(dir, "pairs.csv"), "path,group,plausible\na.mp4,1,1\na.mp4,1,0\n");
 
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "physics"), "--task 'physics' is not known");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe"), "--task voe needs --data");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "nocol.csv"), "no plausible column");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "onesided.csv"), "group '7' needs at least one plausible");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "physics"), "--task 'physics' is not known");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe"), "--task voe needs --data");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "nocol.csv"), "no plausible column");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "onesided.csv"), "group '7' needs at least one plausible");
         // The checkpoint's model sees 4 frames: a frame can be predicted from at most 3.
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "4"), "--min-context 4 is out of range for this checkpoint; give 1 to 3");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "0"), "--min-context 0 is out of range");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--voe-data", "pairs.csv"), "--voe-data is for --task all; with --task voe give the data as --data");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", "a.mp4", "--voe-data", "pairs.csv", "--min-context", "9"), "--min-context 9 is out of range");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "4"), "--min-context 4 is out of range for this checkpoint; give 1 to 3");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "pairs.csv", "--min-context", "0"), "--min-context 0 is out of range");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--voe-data", "pairs.csv"), "--voe-data is for --task all; with --task voe give the data as --data");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", "a.mp4", "--voe-data", "pairs.csv", "--min-context", "9"), "--min-context 9 is out of range");
     }
 
     [Fact]
@@ -93,7 +84,7 @@ public class EvalCliTests
         var written = File.ReadAllText(report);
 
         var refused = Predict(b);
-        AssertOneSentence(refused, $"{report} is the report of {a} (step 3), not of {b} (step 3); pass --overwrite to start a fresh report there");
+        JepaProcess.AssertOneSentence(refused, $"{report} is the report of {a} (step 3), not of {b} (step 3); pass --overwrite to start a fresh report there");
         Assert.DoesNotContain("persistence", refused.Stdout);
         Assert.Equal(written, File.ReadAllText(report));
 
@@ -123,20 +114,20 @@ public class EvalCliTests
         File.WriteAllText(Path.Combine(dir, "voeset", "pairs.csv"), "path,group,plausible\n");
 
         var outFile = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--data", val, "--out", "taken");
-        AssertOneSentence(outFile, $"--out {Path.Combine(dir, "taken")} is a file");
+        JepaProcess.AssertOneSentence(outFile, $"--out {Path.Combine(dir, "taken")} is a file");
         Assert.DoesNotContain("persistence", outFile.Stdout);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "taken")));
 
         // Probe videos without labels: refused before predict runs, not after it.
         var unlabelled = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "all", "--data", val, "--probe-data", val, "--out", "all");
-        AssertOneSentence(unlabelled, "has no label column");
+        JepaProcess.AssertOneSentence(unlabelled, "has no label column");
         Assert.DoesNotContain("persistence", unlabelled.Stdout);
         Assert.False(Directory.Exists(Path.Combine(dir, "all")));
 
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "voeset"),
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", "voeset"),
             $"--data '{Path.Combine(dir, "voeset")}' is a folder; pass the CSV in it: --data {Path.Combine(dir, "voeset", "pairs.csv")}");
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", "run"), $"is a folder; pass a .ckpt file in it, such as {ckpt}");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", "run"), $"is a folder; pass a .ckpt file in it, such as {ckpt}");
         // The checkpoint's data.val (data/bouncing/val) is relative to where the run was trained.
-        AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt), $"data.val 'data/bouncing/val' from the checkpoint finds no videos from {dir}: it is relative to the folder the run was trained in, so run jepa eval there or pass the held-out videos as --data");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "eval", "--checkpoint", ckpt), $"data.val 'data/bouncing/val' from the checkpoint finds no videos from {dir}: it is relative to the folder the run was trained in, so run jepa eval there or pass the held-out videos as --data");
     }
 }

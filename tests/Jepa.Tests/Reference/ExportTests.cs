@@ -137,7 +137,7 @@ public class ExportTests
         Assert.Empty(Directory.GetFiles(Path.Combine(dir, "exported"), "*.tmp"));
 
         var again = JepaProcess.Run(dir, "export", "--checkpoint", "tiny.ckpt", "--out", "exported");
-        AssertOneSentence(again, "--overwrite");
+        JepaProcess.AssertOneSentence(again, "--overwrite");
 
         File.WriteAllText(model, "stale");
         var overwritten = JepaProcess.Run(dir, "export", "--checkpoint", "tiny.ckpt", "--out", "exported", "--overwrite");
@@ -149,19 +149,10 @@ public class ExportTests
     public void Export_of_a_missing_or_damaged_checkpoint_exits_2_with_one_sentence_and_writes_nothing()
     {
         var dir = JepaProcess.TempDir("export-bad");
-        AssertOneSentence(JepaProcess.Run(dir, "export", "--checkpoint", "nope.ckpt", "--out", "out"), "nope.ckpt");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "export", "--checkpoint", "nope.ckpt", "--out", "out"), "nope.ckpt");
         File.WriteAllText(Path.Combine(dir, "junk.ckpt"), "not a checkpoint at all, just text");
-        AssertOneSentence(JepaProcess.Run(dir, "export", "--checkpoint", "junk.ckpt", "--out", "out"), "junk.ckpt");
+        JepaProcess.AssertOneSentence(JepaProcess.Run(dir, "export", "--checkpoint", "junk.ckpt", "--out", "out"), "junk.ckpt");
         Assert.False(Directory.Exists(Path.Combine(dir, "out")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "out")).Any());
         Assert.Equal(2, JepaProcess.Run(dir, "export", "--checkpoint", "junk.ckpt").ExitCode); // --out is required
-    }
-
-    private static void AssertOneSentence(JepaProcess.Result r, string mustContain)
-    {
-        Assert.Equal(2, r.ExitCode);
-        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(mustContain, lines[0]);
     }
 }
