@@ -61,6 +61,7 @@ internal static class EvalCommand
             var (ckpt, dev, header, model) = CliOptions.LoadModel(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
             using (model)
             {
+                var planSettings = t == "plan" ? CliOptions.PlanSettings(header.Config, planSets) : null; // a bad --set fails before the report folder is touched
                 if (voeCsv is not null && choice is null && parse.GetValue(selectOn) is null && header.Config.Eval.VoeSelect is { } fixedInConfig)
                     choice = ConfigChoice(fixedInConfig);
                 int context = parse.GetValue(minContext);
@@ -93,7 +94,7 @@ internal static class EvalCommand
                 if (inputs.Probe is not null)
                     Probe(run, inputs.Probe);
                 if (t == "plan")
-                    Plan(run, CliOptions.PlanSettings(header.Config, planSets), parse.GetValue(episodes), parse.GetValue(seed));
+                    Plan(run, planSettings!, parse.GetValue(episodes), parse.GetValue(seed));
                 var skipped = new[] { (Data: voeCsv, Task: "voe", Option: "--voe-data CSV"), (Data: probeSpec, Task: "probe", Option: "--probe-data LABELLED") }
                     .Where(s => s.Data is null).ToList();
                 if (t == "all" && skipped.Count > 0)

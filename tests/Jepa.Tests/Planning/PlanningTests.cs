@@ -206,6 +206,7 @@ public class PlanningTests
         var uneven = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "plan", "--episodes", "1", "--out", Path.Combine(dir, "e"),
             "--set", "plan.action_repeat=3");
         JepaProcess.AssertOneSentence(uneven, "'plan.action_repeat' (3) must divide");
+        Assert.False(Directory.Exists(Path.Combine(dir, "e"))); // refused before the report folder is made
         Assert.False(File.Exists(Path.Combine(dir, "m", "plan.json")));
     }
 
