@@ -28,30 +28,37 @@ public static class VoeEvaluator
         double fps, int batchSize, Device device, int minContext, string? surpriseCsv, CancellationToken ct, VoeChoice? choice = null,
         string? picturesDir = null, IProgress<WorkProgress>? progress = null, int horizons = 1)
     {
-        var videos = new DecodedFrames[clips.Count];
-        var decoded = new StageCounter(progress, "decode", clips.Count, "videos");
-        await Parallel.ForEachAsync(Enumerable.Range(0, clips.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
+        // A clip listed in several groups (a balanced set shares its plausible clip) is decoded and scored once.
+        var paths = clips.Select(c => c.Path).Distinct().ToList();
+        var slot = paths.Select((p, i) => (p, i)).ToDictionary(t => t.p, t => t.i);
+        var distinct = new DecodedFrames[paths.Count];
+        var decoded = new StageCounter(progress, "decode", paths.Count, "videos");
+        await Parallel.ForEachAsync(Enumerable.Range(0, paths.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
             async (i, token) =>
             {
                 try
                 {
-                    videos[i] = await FrameDecoder.DecodeAsync(clips[i].Path, 0, null, fps, model.Size, token);
+                    distinct[i] = await FrameDecoder.DecodeAsync(paths[i], 0, null, fps, model.Size, token);
                 }
                 catch (VideoException e)
                 {
-                    throw new UsageException($"voe clip {clips[i].Path} cannot be read ({e.Reason}); fix or remove it from the CSV.", e);
+                    throw new UsageException($"voe clip {paths[i]} cannot be read ({e.Reason}); fix or remove it from the CSV.", e);
                 }
-                if (videos[i].Count < model.Frames)
-                    throw new UsageException($"voe clip {clips[i].Path} has {videos[i].Count} frames at {fps} fps, fewer than the model's {model.Frames}; use longer clips.");
+                if (distinct[i].Count < model.Frames)
+                    throw new UsageException($"voe clip {paths[i]} has {distinct[i].Count} frames at {fps} fps, fewer than the model's {model.Frames}; use longer clips.");
                 decoded.Add();
             });
 
         // Every window of every clip, once by the trained and once by the untrained model.
-        var scored = new StageCounter(progress, "voe", 2 * videos.Sum(v => v.Count - model.Frames + 1), "windows");
-        var trained = SurpriseScorer.Model(model, videos, batchSize, device, minContext, scored, horizons);
-        var baseline = SurpriseScorer.Model(untrained, videos, batchSize, device, minContext, scored, horizons);
+        var scored = new StageCounter(progress, "voe", 2 * distinct.Sum(v => v.Count - model.Frames + 1), "windows");
+        var trainedDistinct = SurpriseScorer.Model(model, distinct, batchSize, device, minContext, scored, horizons);
+        var baselineDistinct = SurpriseScorer.Model(untrained, distinct, batchSize, device, minContext, scored, horizons);
         int grid = model.Size / model.Spec.StemStride;
-        var pixel = videos.Select(v => SurpriseScorer.Pixel(v, grid, minContext)).ToArray();
+        var pixelDistinct = distinct.Select(v => SurpriseScorer.Pixel(v, grid, minContext)).ToArray();
+        var videos = clips.Select(c => distinct[slot[c.Path]]).ToArray();
+        var trained = clips.Select(c => trainedDistinct[slot[c.Path]]).ToArray();
+        var baseline = clips.Select(c => baselineDistinct[slot[c.Path]]).ToArray();
+        var pixel = clips.Select(c => pixelDistinct[slot[c.Path]]).ToArray();
         if (surpriseCsv is not null)
             WriteCurves(surpriseCsv, clips, trained, baseline, pixel);
 
@@ -112,7 +119,7 @@ public static class VoeEvaluator
             ? (int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1]) : null;
     }
 
-    /// <summary>Per named event: the pairs of every plausible clip with the impossible clips of that event, in the same group.</summary>
+    /// <summary>Per named event: the pairs of every plausible clip with the impossible clips of that event, in the same group (one comparison per balanced group).</summary>
     private static List<VoeEventRow> ByEvent(IReadOnlyList<VoeClip> clips, double[] model, double[] untrained, double[] pixel)
     {
         var result = new List<VoeEventRow>();
@@ -121,7 +128,9 @@ public static class VoeEvaluator
             var keep = Enumerable.Range(0, clips.Count).Where(i => clips[i].Plausible || clips[i].Event == name).ToArray();
             var subset = keep.Select(i => clips[i]).ToArray();
             double Accuracy(double[] surprise) => VoeMetrics.RelativeAccuracy(subset, keep.Select(i => surprise[i]).ToArray());
-            result.Add(new VoeEventRow(name, VoeMetrics.Pairs(subset), Accuracy(model), Accuracy(untrained), Accuracy(pixel)));
+            var scored = subset.Where(c => c.Event == name).Select(c => c.Group).ToHashSet();
+            result.Add(new VoeEventRow(name, VoeMetrics.Pairs(subset), Accuracy(model), Accuracy(untrained), Accuracy(pixel),
+                VoeMetrics.Metric(subset.Where(c => scored.Contains(c.Group)))));
         }
         return result;
     }
@@ -131,7 +140,7 @@ public static class VoeEvaluator
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"Violation of expectation on {voe.Groups} groups ({voe.Clips} clips, {voe.Pairs} possible/impossible pairs); relative accuracy (AUROC):");
+        sb.AppendLine(c, $"Violation of expectation on {voe.Groups} groups ({voe.Clips} clips, {voe.Pairs} comparisons: possible/impossible pairs, one per balanced group); relative accuracy (AUROC):");
         if (voe.SurpriseHorizons > 1)
             sb.AppendLine(c, $"  (surprise of a frame: the mean error of its predictions from 1 to {voe.SurpriseHorizons} steps back, each level capped at its own horizons)");
         sb.AppendLine("  level  statistic               model           untrained       pixel-diff");
@@ -141,15 +150,16 @@ public static class VoeEvaluator
         if (voe.Selected is { } s)
         {
             sb.AppendLine(c, $"Selected in advance ({s.ChosenOn}): level {s.Level}, {s.Statistic}: {s.RelativeAccuracy:F3} (AUROC {s.Auroc:F3}; untrained {s.UntrainedRelativeAccuracy:F3}, pixels {s.PixelRelativeAccuracy:F3})");
+            sb.AppendLine("  event            comparisons  model  untrained  pixel-diff  metric");
             foreach (var e in s.ByEvent)
-                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}   {e.RelativeAccuracy,5:F3}      {e.UntrainedRelativeAccuracy,5:F3}       {e.PixelRelativeAccuracy,5:F3}");
+                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}         {e.RelativeAccuracy,5:F3}  {e.UntrainedRelativeAccuracy,5:F3}      {e.PixelRelativeAccuracy,5:F3}       {e.Metric}");
         }
         if (voe.ByEvent.Count > 0)
         {
             sb.AppendLine(c, $"By event (level {voe.Best.Level}, {voe.Best.Statistic}); relative accuracy:");
-            sb.AppendLine("  event            pairs   model  untrained  pixel-diff");
+            sb.AppendLine("  event            comparisons  model  untrained  pixel-diff  metric");
             foreach (var e in voe.ByEvent)
-                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}   {e.RelativeAccuracy,5:F3}      {e.UntrainedRelativeAccuracy,5:F3}       {e.PixelRelativeAccuracy,5:F3}");
+                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}         {e.RelativeAccuracy,5:F3}  {e.UntrainedRelativeAccuracy,5:F3}      {e.PixelRelativeAccuracy,5:F3}       {e.Metric}");
         }
         if (voe.ByLevel is { Count: > 0 } levels && levels[0].ByEvent.Count > 0)
         {

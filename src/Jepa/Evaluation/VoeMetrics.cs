@@ -4,29 +4,51 @@ namespace Jepa.Evaluation;
 public static class VoeMetrics
 {
     /// <summary>
-    /// Share of (plausible, impossible) pairs within a group in which the impossible clip is more
-    /// surprising; a tie counts half. Pairs never cross groups: only clips sharing a start are compared.
+    /// Share of comparisons within a group won by the impossible side; a tie counts half. A pairwise group
+    /// compares every (plausible, impossible) pair of its clips; a balanced group (<see cref="VoeClip.Balanced"/>,
+    /// IntPhys's relative accuracy) makes one comparison: the summed surprise of its impossible clips against the
+    /// summed surprise of its possible ones. Comparisons never cross groups: only clips sharing a start are compared.
     /// </summary>
     public static double RelativeAccuracy(IReadOnlyList<VoeClip> clips, IReadOnlyList<double> surprise)
     {
         double wins = 0;
-        long pairs = 0;
+        long comparisons = 0;
         foreach (var group in Enumerable.Range(0, clips.Count).GroupBy(i => clips[i].Group))
         {
             var possible = group.Where(i => clips[i].Plausible).ToArray();
-            foreach (int q in group.Where(i => !clips[i].Plausible))
+            var impossible = group.Where(i => !clips[i].Plausible).ToArray();
+            if (clips[group.First()].Balanced)
+            {
+                if (possible.Length == 0 || impossible.Length == 0) continue;
+                wins += Compare(impossible.Sum(i => surprise[i]), possible.Sum(i => surprise[i]));
+                comparisons++;
+                continue;
+            }
+            foreach (int q in impossible)
                 foreach (int p in possible)
                 {
                     wins += Compare(surprise[q], surprise[p]);
-                    pairs++;
+                    comparisons++;
                 }
         }
-        return pairs == 0 ? double.NaN : wins / pairs;
+        return comparisons == 0 ? double.NaN : wins / comparisons;
     }
 
-    /// <summary>Number of (plausible, impossible) pairs within groups: what <see cref="RelativeAccuracy"/> averages over.</summary>
+    /// <summary>
+    /// Number of comparisons <see cref="RelativeAccuracy"/> averages over: (plausible, impossible) pairs within
+    /// pairwise groups, plus one per balanced group that has both kinds of clip.
+    /// </summary>
     public static int Pairs(IEnumerable<VoeClip> clips) =>
-        clips.GroupBy(c => c.Group).Sum(g => g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
+        clips.GroupBy(c => c.Group).Sum(g => g.First().Balanced
+            ? (g.Any(c => c.Plausible) && g.Any(c => !c.Plausible) ? 1 : 0)
+            : g.Count(c => c.Plausible) * g.Count(c => !c.Plausible));
+
+    /// <summary>How a set of clips is scored: <c>pairwise</c>, <c>balanced</c> (IntPhys, summed surprise per group) or <c>mixed</c>.</summary>
+    public static string Metric(IEnumerable<VoeClip> clips)
+    {
+        var kinds = clips.Select(c => c.Balanced).Distinct().ToList();
+        return kinds.Count > 1 ? "mixed" : kinds.Count == 1 && kinds[0] ? "balanced" : "pairwise";
+    }
 
     /// <summary>Area under the ROC curve of surprise as a detector of impossible clips, over all clips (Mann–Whitney, ties half).</summary>
     public static double Auroc(IReadOnlyList<VoeClip> clips, IReadOnlyList<double> surprise)

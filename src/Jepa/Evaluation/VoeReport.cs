@@ -26,13 +26,19 @@ public sealed record VoeCurve(
     [property: JsonPropertyName("level1")] double?[] Level1,
     [property: JsonPropertyName("level2")] double?[] Level2);
 
-/// <summary>Relative accuracy over the pairs whose impossible clip breaks the physics in one way, for the best row's level and statistic.</summary>
+/// <summary>
+/// Relative accuracy over the comparisons whose impossible clips break the physics in one way, for one level and statistic.
+/// <see cref="Metric"/>: <c>pairwise</c> (each impossible clip against its group's plausible clip; <see cref="Pairs"/> pairs)
+/// or <c>balanced</c> (IntPhys: per balanced group, summed surprise of the impossible clips against that of the possible
+/// ones; <see cref="Pairs"/> groups).
+/// </summary>
 public sealed record VoeEventRow(
     [property: JsonPropertyName("event")] string Event,
     [property: JsonPropertyName("pairs")] int Pairs,
     [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
     [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
-    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy);
+    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
+    [property: JsonPropertyName("metric")] string Metric = "pairwise");
 
 /// <summary>
 /// The level and statistic chosen before the test set was seen (on another voe set, or named by the user),

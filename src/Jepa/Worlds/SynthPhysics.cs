@@ -125,6 +125,20 @@ public sealed record PhysicsScene(
     public (double X, double Y, bool Visible)[] Trajectory() => Simulate().Path;
 
     /// <summary>
+    /// The object as the plausible physics of this scene has it after <paramref name="frames"/> frames: position
+    /// and velocity (the start of a clip that shows this one's path from that frame on).
+    /// </summary>
+    public SynthObject StateAt(int frames)
+    {
+        double x = Object.X, y = Object.Y, vx = Object.Vx, vy = Object.Vy;
+        bool wallBroken = false;
+        var plausible = this with { Event = PhysicsEvent.None };
+        for (int f = 0; f < frames; f++)
+            plausible.Step(ref x, ref y, ref vx, ref vy, Gravity, 1.0 / Fps / Substeps, ref wallBroken, out _);
+        return Object with { X = x, Y = y, Vx = vx, Vy = vy };
+    }
+
+    /// <summary>
     /// For every frame f, whether the object hits something (floor, ceiling, a side, the wall) on its
     /// way from frame f to frame f + 1: where its motion is not a smooth throw.
     /// </summary>

@@ -31,13 +31,77 @@ public static class SynthPhysicsSet
         PhysicsEvent.ReappearEarly, PhysicsEvent.ReappearLate, PhysicsEvent.ReappearPlace, PhysicsEvent.ReappearSpeed,
     ];
 
-    /// <summary>The impossible continuations of voe group <paramref name="group"/>, in file order after the plausible clip.</summary>
-    public static IReadOnlyList<PhysicsEvent> ViolationsOf(int group, SynthOptions options) =>
-        !options.Occluders ? Violations : OcclusionGroup(group) ? HiddenEvents : [.. Violations, .. MotionChanges];
+    /// <summary>
+    /// The balanced quadruplets of an occlusion group (as IntPhys builds its tests): each kind adds a second
+    /// plausible clip (the mirror) and two impossible ones spliced from the two plausible clips at the
+    /// first frame the object is wholly hidden (the first half of one, the second half of the other), so
+    /// that the impossible pair shows exactly the frames the plausible pair shows, only joined the other way.
+    /// </summary>
+    public static readonly IReadOnlyList<HiddenQuadruplet> HiddenQuadruplets =
+    [
+        new("vanish_behind", "empty", "vanish_behind", "appear_behind"),
+        new("hidden_recolour", "recoloured", "hidden_recolour", "hidden_recolour_back"),
+        new("hidden_reshape", "reshaped", "hidden_reshape", "hidden_reshape_back"),
+        new("hidden_resize", "small", "hidden_resize", "hidden_grow"),
+        new("reappear_time", "ahead", "reappear_early", "reappear_late"),
+        new("reappear_place", "shifted", "reappear_place", "reappear_place_back"),
+        new("reappear_speed", "slow", "reappear_faster", "reappear_slower"),
+    ];
 
-    /// <summary>Videos a voe set of these options holds.</summary>
+    /// <summary>The impossible continuations of a plain voe group <paramref name="group"/>, in file order after the plausible clip (none for an occlusion group: it has <see cref="HiddenQuadruplets"/>).</summary>
+    public static IReadOnlyList<PhysicsEvent> ViolationsOf(int group, SynthOptions options) =>
+        !options.Occluders ? Violations : OcclusionGroup(group) ? [] : [.. Violations, .. MotionChanges];
+
+    /// <summary>Videos a voe set of these options holds: an occlusion group has its plausible clip and three per quadruplet.</summary>
     public static int VoeVideoCount(SynthOptions options) =>
-        Enumerable.Range(0, options.Groups).Sum(g => 1 + ViolationsOf(g, options).Count);
+        Enumerable.Range(0, options.Groups).Sum(g => 1 + (options.Occluders && OcclusionGroup(g) ? 3 * HiddenQuadruplets.Count : ViolationsOf(g, options).Count));
+
+    /// <summary>
+    /// The mirror of <paramref name="start"/> (an occlusion group's plausible clip) for quadruplet <paramref name="kind"/>:
+    /// a plausible clip with the same screen whose frames from the first hidden one on are what the impossible clip
+    /// shows after its event. vanish_behind: no object at all; hidden_*: the changed object all along the same path;
+    /// reappear_time: the same path 2 or 3 frames ahead; reappear_place: started higher or lower by the shift;
+    /// reappear_speed: a third to half the horizontal speed, started so that it is where the plausible object is at
+    /// the first hidden frame.
+    /// </summary>
+    public static PhysicsScene Mirror(PhysicsScene start, string kind, int seed, int group)
+    {
+        var o = start.Object;
+        int e = start.EventFrame;
+        return kind switch
+        {
+            "vanish_behind" => start with { Event = PhysicsEvent.VanishBehind, EventFrame = 0 },
+            "hidden_recolour" => Variant(start, PhysicsEvent.HiddenRecolour, seed, group) with { EventFrame = 0 },
+            "hidden_reshape" => Variant(start, PhysicsEvent.HiddenReshape, seed, group) with { EventFrame = 0 },
+            "hidden_resize" => Variant(start, PhysicsEvent.HiddenResize, seed, group) with { EventFrame = 0 },
+            "reappear_time" => Ahead(start, (int)Variant(start, PhysicsEvent.ReappearEarly, seed, group).Shift),
+            "reappear_place" => Ahead(start with { Object = o with { Y = Math.Clamp(o.Y + Variant(start, PhysicsEvent.ReappearPlace, seed, group).Shift, o.Top, PhysicsScene.FloorY - o.Bottom) } }, 0),
+            "reappear_speed" => Slower(start, new SynthRandom(SynthRandom.Mix(seed, group, VoeStream + 2)).Range(0.33, 0.5)),
+            _ => throw new ArgumentException($"no quadruplet '{kind}'", nameof(kind)),
+        };
+
+        static PhysicsScene Ahead(PhysicsScene s, int frames)
+        {
+            var moved = s.StateAt(frames);
+            return s with { Object = moved, Changed = moved };
+        }
+
+        PhysicsScene Slower(PhysicsScene s, double factor)
+        {
+            var at = s.StateAt(e);
+            double vx = o.Vx * factor, x = Math.Clamp(at.X - vx * e / s.Fps, o.HalfWidth, 1 - o.HalfWidth);
+            var slow = o with { X = x, Vx = vx };
+            return s with { Object = slow, Changed = slow };
+        }
+    }
+
+    /// <summary>The frames of <paramref name="first"/> before <paramref name="frame"/>, then those of <paramref name="second"/> from it on.</summary>
+    public static byte[] Splice(byte[] first, byte[] second, int frame, int frameBytes)
+    {
+        var result = (byte[])second.Clone();
+        first.AsSpan(0, frame * frameBytes).CopyTo(result);
+        return result;
+    }
 
     // With occluders, odd groups pass the object behind a screen; even groups are today's (with motion changes).
     private static bool OcclusionGroup(int group) => group % 2 == 1;
@@ -172,12 +236,12 @@ public static class SynthPhysicsSet
         var root = Path.GetFullPath(outDir);
         int total = options.TrainCount + options.ValCount;
         var rows = new List<string[]>();
-        var jobs = new List<(PhysicsScene Scene, string Path)>();
+        var jobs = new List<(Func<byte[]> Render, string Path)>();
         for (int i = 0; i < total; i++)
         {
             var scene = Describe(options.Seed, i, options);
             string split = i < options.TrainCount ? "train" : "val", name = $"{split}/physics_{i:D4}.mp4";
-            jobs.Add((scene, Path.Combine(root, name)));
+            jobs.Add((scene.Render, Path.Combine(root, name)));
             rows.Add([name, scene.Speed, split, scene.Object.Shape.ToString().ToLowerInvariant(), scene.Object.Colour, scene.Direction]);
         }
         Encode(jobs, options, ct);
@@ -194,20 +258,46 @@ public static class SynthPhysicsSet
     {
         var root = Path.GetFullPath(outDir);
         var rows = new List<string[]>();
-        var jobs = new List<(PhysicsScene Scene, string Path)>();
+        var jobs = new List<(Func<byte[]> Render, string Path)>();
+        int frameBytes = options.Size * options.Size * 3;
         for (int g = 0; g < options.Groups; g++)
         {
-            var start = options.Occluders && OcclusionGroup(g) ? DescribeOcclusionGroup(options.Seed, g, options) : DescribeGroup(options.Seed, g, options);
+            string id = g.ToString(CultureInfo.InvariantCulture), plausibleName = $"voe/g{g:D4}_plausible.mp4";
+            if (options.Occluders && OcclusionGroup(g))
+            {
+                // One balanced quadruplet per kind, each its own group sharing the plausible clip (IntPhys relative accuracy).
+                var start = DescribeOcclusionGroup(options.Seed, g, options);
+                jobs.Add((start.Render, Path.Combine(root, plausibleName)));
+                foreach (var quad in HiddenQuadruplets)
+                {
+                    var mirror = Mirror(start, quad.Kind, options.Seed, g);
+                    string group = $"{id}_{quad.Kind}", mirrorName = $"voe/g{g:D4}_{quad.Kind}_{quad.MirrorName}.mp4";
+                    string impossible = $"voe/g{g:D4}_{quad.Impossible}.mp4", back = $"voe/g{g:D4}_{quad.ImpossibleBack}.mp4";
+                    int at = start.EventFrame;
+                    jobs.Add((mirror.Render, Path.Combine(root, mirrorName)));
+                    jobs.Add((() => Splice(start.Render(), mirror.Render(), at, frameBytes), Path.Combine(root, impossible)));
+                    jobs.Add((() => Splice(mirror.Render(), start.Render(), at, frameBytes), Path.Combine(root, back)));
+                    rows.Add([plausibleName, group, "1", "none", "1"]);
+                    rows.Add([mirrorName, group, "1", "none", "1"]);
+                    rows.Add([impossible, group, "0", quad.Kind, "1"]);
+                    rows.Add([back, group, "0", quad.Kind, "1"]);
+                }
+                continue;
+            }
+            var plain = DescribeGroup(options.Seed, g, options);
             foreach (var e in new[] { PhysicsEvent.None }.Concat(ViolationsOf(g, options)))
             {
-                string name = $"voe/g{g:D4}_{(e == PhysicsEvent.None ? "plausible" : EventName(e))}.mp4";
-                jobs.Add((e == PhysicsEvent.None ? start : Variant(start, e, options.Seed, g), Path.Combine(root, name)));
-                rows.Add([name, g.ToString(CultureInfo.InvariantCulture), e == PhysicsEvent.None ? "1" : "0", EventName(e)]);
+                string name = e == PhysicsEvent.None ? plausibleName : $"voe/g{g:D4}_{EventName(e)}.mp4";
+                var scene = e == PhysicsEvent.None ? plain : Variant(plain, e, options.Seed, g);
+                jobs.Add((scene.Render, Path.Combine(root, name)));
+                rows.Add([name, id, e == PhysicsEvent.None ? "1" : "0", EventName(e), "0"]);
             }
         }
         Encode(jobs, options, ct, lossless: true);
         var pairs = Path.Combine(root, "pairs.csv");
-        WriteCsv(pairs, ["path", "group", "plausible", "event"], rows);
+        // balanced: 1 for a group scored as IntPhys does (summed surprise of its impossible clips against its possible ones).
+        WriteCsv(pairs, options.Occluders ? ["path", "group", "plausible", "event", "balanced"] : ["path", "group", "plausible", "event"],
+            options.Occluders ? rows : rows.Select(r => r[..4]));
         return pairs;
     }
 
@@ -254,7 +344,7 @@ public static class SynthPhysicsSet
         return o with { Colour = c.Name, R = c.R, G = c.G, B = c.B };
     }
 
-    private static void Encode(List<(PhysicsScene Scene, string Path)> jobs, SynthOptions options, CancellationToken ct, bool lossless = false)
+    private static void Encode(List<(Func<byte[]> Render, string Path)> jobs, SynthOptions options, CancellationToken ct, bool lossless = false)
     {
         foreach (var dir in jobs.Select(j => Path.GetDirectoryName(j.Path)!).Distinct())
             Directory.CreateDirectory(dir);
@@ -264,7 +354,7 @@ public static class SynthPhysicsSet
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
             job =>
             {
-                SynthEncoder.Encode(job.Scene.Render(), spec, job.Path, ct, lossless);
+                SynthEncoder.Encode(job.Render(), spec, job.Path, ct, lossless);
                 options.VideoWritten?.Invoke();
             });
     }
@@ -276,3 +366,9 @@ public static class SynthPhysicsSet
         foreach (var r in rows) csv.WriteRecord(r);
     }
 }
+
+/// <summary>
+/// A balanced quadruplet of an occlusion group: <see cref="Kind"/> (its group's suffix and the <c>event</c> of its two impossible
+/// clips), and the file-name parts of the mirror plausible clip and of the two impossible clips (plausible then mirror, and back).
+/// </summary>
+public sealed record HiddenQuadruplet(string Kind, string MirrorName, string Impossible, string ImpossibleBack);

@@ -48,6 +48,45 @@ public class VoeTests
     }
 
     [Fact]
+    public void A_balanced_group_is_one_comparison_of_summed_surprise_and_a_model_without_permanence_scores_one_half()
+    {
+        static VoeClip Q(string group, bool plausible) => new($"/{group}/{plausible}", group, plausible, plausible ? null : "vanish_behind", Balanced: true);
+        // Quadruplet: in+out (plausible), nothing (plausible), in+never out, nothing in+out. A surprise that only sees
+        // the object coming out (no permanence): the out-clips 5, the others 1: sums 6 = 6, a tie, one half.
+        var quad = new[] { Q("q", true), Q("q", true), Q("q", false), Q("q", false) };
+        Assert.Equal(0.5, VoeMetrics.RelativeAccuracy(quad, [5, 1, 1, 5]), 12);
+        // A pairwise reading of the same numbers would score 2 of 4 pairs lost and one won: not what IntPhys measures.
+        // A model with permanence: surprised by the object that never came out (4) and by the one from nowhere (9).
+        Assert.Equal(1.0, VoeMetrics.RelativeAccuracy(quad, [5, 1, 4, 9]), 12);
+        Assert.Equal(0.0, VoeMetrics.RelativeAccuracy(quad, [5, 1, 1, 4]), 12);
+        Assert.Equal(1, VoeMetrics.Pairs(quad));
+        Assert.Equal("balanced", VoeMetrics.Metric(quad));
+
+        // Beside a pairwise group (2 pairs: one won, one lost) the set has 3 comparisons, each counted once.
+        var both = quad.Concat([Clip("p", true), Clip("p", false), Clip("p", false)]).ToArray();
+        Assert.Equal(3, VoeMetrics.Pairs(both));
+        Assert.Equal((1 + 1 + 0) / 3.0, VoeMetrics.RelativeAccuracy(both, [5, 1, 4, 9, 2, 3, 1]), 12);
+        Assert.Equal("mixed", VoeMetrics.Metric(both));
+        Assert.Equal("pairwise", VoeMetrics.Metric(both[4..]));
+    }
+
+    [Fact]
+    public void The_balanced_column_is_optional_and_a_balanced_group_needs_as_many_possible_as_impossible_clips_and_one_value()
+    {
+        var dir = CsvFolder("voe-balanced",
+            ("quad.csv", "path,group,plausible,event,balanced\na.mp4,q,1,none,1\na.mp4,q,1,none,1\na.mp4,q,0,x,1\na.mp4,q,0,x,1\na.mp4,p,1,none,0\na.mp4,p,0,y,0\n"),
+            ("uneven.csv", "path,group,plausible,balanced\na.mp4,q,1,1\na.mp4,q,0,1\na.mp4,q,0,1\n"),
+            ("mixed.csv", "path,group,plausible,balanced\na.mp4,q,1,1\na.mp4,q,0,0\n"),
+            ("bad.csv", "path,group,plausible,balanced\na.mp4,q,1,yes\na.mp4,q,0,1\n"));
+        string Csv(string f) => Path.Combine(dir, f);
+
+        Assert.Equal(new[] { true, true, true, true, false, false }, VoeSet.Read(Csv("quad.csv")).Select(c => c.Balanced));
+        Assert.Contains("balanced group 'q' has 1 plausible and 2 impossible clips", Assert.Throws<UsageException>(() => VoeSet.Read(Csv("uneven.csv"))).Message);
+        Assert.Contains("group 'q' has rows with balanced 1 and rows with 0", Assert.Throws<UsageException>(() => VoeSet.Read(Csv("mixed.csv"))).Message);
+        Assert.Contains("line 2 has balanced 'yes'", Assert.Throws<UsageException>(() => VoeSet.Read(Csv("bad.csv"))).Message);
+    }
+
+    [Fact]
     public void The_optional_event_column_names_impossible_clips_only()
     {
         var dir = CsvFolder("voe-event",

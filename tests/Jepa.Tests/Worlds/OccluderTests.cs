@@ -19,8 +19,9 @@ public class OccluderTests
         {
             var start = Start(g, Occluded);
             var plausible = start.Render();
-            var events = SynthPhysicsSet.ViolationsOf(g, Occluded);
-            Assert.Equal(g % 2 == 1 ? SynthPhysicsSet.HiddenEvents : [.. SynthPhysicsSet.Violations, .. SynthPhysicsSet.MotionChanges], events);
+            // Occlusion groups are written as balanced quadruplets now; their single twins are still what the mirrors are made of.
+            Assert.Equal(g % 2 == 1 ? [] : [.. SynthPhysicsSet.Violations, .. SynthPhysicsSet.MotionChanges], SynthPhysicsSet.ViolationsOf(g, Occluded));
+            var events = g % 2 == 1 ? SynthPhysicsSet.HiddenEvents : SynthPhysicsSet.ViolationsOf(g, Occluded);
             foreach (var e in events)
             {
                 var twin = SynthPhysicsSet.Variant(start, e, Occluded.Seed, g);
@@ -144,9 +145,74 @@ public class OccluderTests
     {
         var plain = Occluded with { Occluders = false };
         Assert.Equal(4 * (1 + SynthPhysicsSet.Violations.Count), SynthPhysicsSet.VoeVideoCount(plain));
-        Assert.Equal(2 * (1 + 6 + 4) + 2 * (1 + 8), SynthPhysicsSet.VoeVideoCount(Occluded));
+        Assert.Equal(2 * (1 + 6 + 4) + 2 * (1 + 3 * 7), SynthPhysicsSet.VoeVideoCount(Occluded));
         var names = SynthPhysicsSet.HiddenEvents.Concat(SynthPhysicsSet.MotionChanges).Select(SynthPhysicsSet.EventName).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.Contains("vanish_behind", names);
+    }
+
+    [Fact]
+    public void Each_hidden_quadruplet_splices_two_plausible_clips_at_the_first_hidden_frame_so_both_pairs_show_the_same_frames()
+    {
+        int fb = FrameBytes(Occluded), n = Occluded.FrameCount;
+        int hiddenInMirror = 0, checkedMirrors = 0;
+        for (int g = 1; g < 8; g += 2)
+        {
+            var start = Start(g, Occluded);
+            int e = start.EventFrame;
+            var plausible = start.Render();
+            foreach (var quad in SynthPhysicsSet.HiddenQuadruplets)
+            {
+                var mirror = SynthPhysicsSet.Mirror(start, quad.Kind, Occluded.Seed, g);
+                // The mirror is plausible: no event that moves the object, the same screen and scenery.
+                Assert.Contains(mirror.Event, new[] { PhysicsEvent.None, PhysicsEvent.VanishBehind, PhysicsEvent.HiddenRecolour, PhysicsEvent.HiddenReshape, PhysicsEvent.HiddenResize });
+                Assert.True(mirror.Event == PhysicsEvent.None || mirror.EventFrame == 0, $"{quad.Kind}: the mirror changes at frame {mirror.EventFrame}");
+                Assert.Equal(start.ScreenList, mirror.ScreenList);
+                var other = mirror.Render();
+                Assert.False(plausible.AsSpan(e * fb).SequenceEqual(other.AsSpan(e * fb)), $"group {g}, {quad.Kind}: the mirror ends like the plausible clip");
+                var impossible = SynthPhysicsSet.Splice(plausible, other, e, fb);
+                var back = SynthPhysicsSet.Splice(other, plausible, e, fb);
+                // Frame by frame, {impossible, back} is {plausible, mirror}: the two pairs show the same pixels.
+                for (int f = 0; f < n; f++)
+                {
+                    Span<byte> p = plausible.AsSpan(f * fb, fb), m = other.AsSpan(f * fb, fb), i = impossible.AsSpan(f * fb, fb), b = back.AsSpan(f * fb, fb);
+                    Assert.True(f < e ? i.SequenceEqual(p) && b.SequenceEqual(m) : i.SequenceEqual(m) && b.SequenceEqual(p), $"group {g}, {quad.Kind}, frame {f}");
+                }
+                if (quad.Kind == "vanish_behind")
+                {
+                    Assert.All(mirror.Trajectory(), t => Assert.False(t.Visible));
+                    continue;
+                }
+                checkedMirrors++;
+                if (mirror.Hidden(mirror.Trajectory()[e].X)) hiddenInMirror++;
+                if (quad.Kind == "reappear_time")
+                {
+                    // The same path 2 or 3 frames ahead.
+                    var (path, ahead) = (start.Trajectory(), mirror.Trajectory());
+                    Assert.True(Enumerable.Range(2, 2).Any(s => Enumerable.Range(0, n - s).All(f => ahead[f] == path[f + s])), $"group {g}: the mirror is not the path ahead");
+                }
+            }
+        }
+        // The splice frame hides the object in both clips for most mirrors (a faster or shifted one may already peek out).
+        Assert.True(hiddenInMirror >= checkedMirrors / 2, $"{hiddenInMirror} of {checkedMirrors} mirrors hide the object at the splice frame");
+    }
+
+    [Fact]
+    public void A_voe_set_with_occluders_writes_each_quadruplet_as_a_balanced_group_sharing_the_plausible_clip()
+    {
+        var dir = Path.Combine(TestSupport.TestVideos.Root, "occluded-quads");
+        var options = Occluded with { Groups = 2, Size = 16 };
+        var clips = Jepa.Evaluation.VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
+        Assert.Equal(SynthPhysicsSet.VoeVideoCount(options), clips.Select(c => c.Path).Distinct().Count());
+        Assert.All(clips.Where(c => c.Group == "0"), c => Assert.False(c.Balanced));
+        var quads = clips.Where(c => c.Group != "0").GroupBy(c => c.Group).ToList();
+        Assert.Equal(SynthPhysicsSet.HiddenQuadruplets.Select(q => "1_" + q.Kind), quads.Select(q => q.Key));
+        Assert.All(quads, q =>
+        {
+            Assert.All(q, c => Assert.True(c.Balanced));
+            Assert.Equal(2, q.Count(c => c.Plausible));
+            Assert.Equal(Path.Combine(dir, "voe", "g0001_plausible.mp4"), q.First().Path);
+            Assert.All(q.Where(c => !c.Plausible), c => Assert.Equal(q.Key[2..], c.Event));
+        });
     }
 }
