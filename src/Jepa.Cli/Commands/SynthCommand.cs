@@ -18,7 +18,7 @@ internal static class SynthCommand
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same videos.", DefaultValueFactory = _ => 0 };
         var gravity = new Option<bool>("--gravity") { Description = "bouncing only: objects fall and bounce off the floor (the physics world always has gravity)." };
         var groups = new Option<int>("--groups") { Description = "voe only: groups of clips sharing a start.", DefaultValueFactory = _ => new SynthOptions().Groups };
-        var occluders = new Option<bool>("--occluders") { Description = "physics and voe: the world with occluders. physics: 0 to 2 screens per clip that the object passes behind. voe: every other group passes the object behind a screen (vanish_behind, hidden_recolour/reshape/resize, reappear_early/late/place/speed), the others add motion changes in plain view (slowdown, speedup, reversal, stop)." };
+        var occluders = new Option<bool>("--occluders") { Description = "physics and voe: the world with occluders. physics: 0 to 2 screens per clip that the object passes behind. voe: every other group passes the object behind a screen and is written as balanced quadruplets (IntPhys: two plausible clips and the two impossible splices of them at the first hidden frame; vanish_behind, hidden_recolour/reshape/resize, reappear_time/place/speed; pairs.csv column balanced=1), the others add motion changes in plain view (slowdown, speedup, reversal, stop)." };
         var progress = ProgressBar.Option();
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a set already in --out: first remove the files jepa synth writes there (and stop if another file is in its folders)." };
 
