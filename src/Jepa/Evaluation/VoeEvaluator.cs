@@ -66,18 +66,21 @@ public static class VoeEvaluator
         for (int l = 0; l < 2; l++)
             foreach (var stat in SurpriseCurve.Statistics)
             {
-                var m = trained.Select(c => c[l].Statistic(stat)).ToArray();
-                var u = baseline.Select(c => c[l].Statistic(stat)).ToArray();
-                var p = pixel.Select(c => c.Statistic(stat)).ToArray();
+                var m = Scores(trained.Select(c => c[l]).ToArray(), stat);
+                var u = Scores(baseline.Select(c => c[l]).ToArray(), stat);
+                var p = Scores(pixel, stat);
                 rows.Add(new VoeRow(l + 1, stat, VoeMetrics.RelativeAccuracy(clips, m), VoeMetrics.Auroc(clips, m),
                     VoeMetrics.RelativeAccuracy(clips, u), VoeMetrics.Auroc(clips, u),
                     VoeMetrics.RelativeAccuracy(clips, p), VoeMetrics.Auroc(clips, p)));
             }
         var best = Best(rows);
+        // A balanced group is scored with the time mean of the row's statistic (VoeMetrics.BalancedStatistic).
+        double[] Scores(SurpriseCurve[] curves, string stat) =>
+            curves.Select((c, i) => c.Statistic(clips[i].Balanced ? VoeMetrics.BalancedStatistic(stat) : stat)).ToArray();
         List<VoeEventRow> EventsOf(int level, string stat) => ByEvent(clips,
-            trained.Select(c => c[level - 1].Statistic(stat)).ToArray(),
-            baseline.Select(c => c[level - 1].Statistic(stat)).ToArray(),
-            pixel.Select(c => c.Statistic(stat)).ToArray());
+            Scores(trained.Select(c => c[level - 1]).ToArray(), stat),
+            Scores(baseline.Select(c => c[level - 1]).ToArray(), stat),
+            Scores(pixel, stat));
         var byEvent = EventsOf(best.Level, best.Statistic);
         VoeSelected? selected = null;
         if (choice is not null)

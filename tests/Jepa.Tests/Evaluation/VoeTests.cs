@@ -68,6 +68,12 @@ public class VoeTests
         Assert.Equal((1 + 1 + 0) / 3.0, VoeMetrics.RelativeAccuracy(both, [5, 1, 4, 9, 2, 3, 1]), 12);
         Assert.Equal("mixed", VoeMetrics.Metric(both));
         Assert.Equal("pairwise", VoeMetrics.Metric(both[4..]));
+
+        // A balanced group adds up over frames: every time max is scored by its time mean, the rest as they are.
+        Assert.Equal("token_mean_time_mean", VoeMetrics.BalancedStatistic("token_mean_time_max"));
+        Assert.Equal("pooled_time_mean", VoeMetrics.BalancedStatistic("pooled_time_max"));
+        Assert.Equal("token_max_time_mean", VoeMetrics.BalancedStatistic("token_max_time_mean"));
+        Assert.All(SurpriseCurve.Statistics, s => Assert.EndsWith("_time_mean", VoeMetrics.BalancedStatistic(s)));
     }
 
     [Fact]

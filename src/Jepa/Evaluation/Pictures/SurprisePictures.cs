@@ -62,7 +62,7 @@ public static class SurprisePictures
     public static List<LocalisationRow> Localise(IReadOnlyList<VoeClip> clips, IReadOnlyList<DecodedFrames> videos, IReadOnlyList<SurpriseCurve> curves, int grid)
     {
         var results = new List<(string Event, bool Hit, double Chance)>();
-        foreach (var (i, twin) in Pairs(clips))
+        foreach (var (i, twin) in Pairs(clips, videos, grid))
         {
             if (EventFrame(videos[twin], videos[i], grid) is not { } e) continue;
             float best = float.NegativeInfinity;
@@ -91,7 +91,7 @@ public static class SurprisePictures
     {
         Directory.CreateDirectory(dir);
         // One group per kind of event, the first that has it.
-        var shown = Pairs(clips).GroupBy(p => clips[p.Impossible].Event ?? "impossible").Select(g => g.First()).ToList();
+        var shown = Pairs(clips, videos, grid).GroupBy(p => clips[p.Impossible].Event ?? "impossible").Select(g => g.First()).ToList();
         if (shown.Count == 0) return [];
         int frames = shown.Max(p => Math.Max(videos[p.Impossible].Count, videos[p.Plausible].Count));
         // The sheet shows SheetFrames frames, from a little before the earliest event on: a page is too narrow
@@ -137,14 +137,20 @@ public static class SurprisePictures
     }
 
     // Every impossible clip with the first plausible clip of its group.
-    private static IEnumerable<(int Impossible, int Plausible)> Pairs(IReadOnlyList<VoeClip> clips)
+    // Each impossible clip with the plausible clip of its group it shares the longest start with (a balanced
+    // group has two plausible clips: a splice starts like one and ends like the other).
+    private static IEnumerable<(int Impossible, int Plausible)> Pairs(IReadOnlyList<VoeClip> clips, IReadOnlyList<DecodedFrames> videos, int grid)
     {
-        var plausible = new Dictionary<string, int>();
+        var plausible = new Dictionary<string, List<int>>();
         for (int i = 0; i < clips.Count; i++)
-            if (clips[i].Plausible) plausible.TryAdd(clips[i].Group, i);
+            if (clips[i].Plausible)
+            {
+                if (!plausible.TryGetValue(clips[i].Group, out var list)) plausible[clips[i].Group] = list = [];
+                list.Add(i);
+            }
         for (int i = 0; i < clips.Count; i++)
-            if (!clips[i].Plausible && plausible.TryGetValue(clips[i].Group, out var twin))
-                yield return (i, twin);
+            if (!clips[i].Plausible && plausible.TryGetValue(clips[i].Group, out var twins))
+                yield return (i, twins.Count == 1 ? twins[0] : twins.MaxBy(t => EventFrame(videos[t], videos[i], grid) ?? -1));
     }
 
     private static double Percentile(float[] values, double q)
