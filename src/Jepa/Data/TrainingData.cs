@@ -42,8 +42,8 @@ public sealed class TrainingData
     /// <summary>
     /// Threads of each span decoder: <c>data.decode_threads</c>, or when it is 0, the cores the workers leave
     /// free (max(1, cores ÷ workers)) unless the model trains on the CPU (<paramref name="trainsOnCpu"/>),
-    /// whose cores libtorch needs: then 1. On a GPU run with one worker on 2 cores, one ffmpeg decodes
-    /// and filters with 2 threads instead of leaving a core idle.
+    /// whose cores libtorch needs: then 1. On a GPU run with one worker on 2 cores, the worker's spans are
+    /// decoded by 2 single-threaded ffmpeg processes at once instead of leaving a core idle.
     /// </summary>
     public static int DecodeThreadsFor(DataConfig data, int workers, bool trainsOnCpu) =>
         data.DecodeThreads > 0 ? data.DecodeThreads
@@ -52,7 +52,7 @@ public sealed class TrainingData
 
     /// <summary>
     /// A batch queue starting at <paramref name="firstStep"/> (same batches as a run that got there
-    /// uninterrupted); span decoders run with <paramref name="decodeThreads"/> ffmpeg threads each.
+    /// uninterrupted); each span worker decodes with <paramref name="decodeThreads"/> single-threaded ffmpeg processes.
     /// </summary>
     public BatchLoader Loader(DataConfig data, int batchSize, int seed, long firstStep, int decodeThreads = 1) =>
         Spans is not null
