@@ -49,7 +49,9 @@ encode() {
     local gop=$(( fps * 5 > 250 ? fps * 5 : 250 )) enc
     case $codec in
         h264) has libx264 || { echo "skip $name: this ffmpeg has no libx264"; return 0; }
-              enc=(-c:v libx264 -preset veryfast -crf 23 -bf 3) ;;
+              # -sc_threshold 0: no extra keyframes at scene cuts (x264 put one every 2.3-3.7 s in this
+              # picture), so the GOP is the one asked for, as in a long-GOP upload.
+              enc=(-c:v libx264 -preset veryfast -crf 23 -bf 3 -sc_threshold 0) ;;
         vp9)  has libvpx-vp9 || { echo "skip $name: this ffmpeg has no libvpx-vp9"; return 0; }
               enc=(-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -crf 35 -b:v 0) ;;
         av1)  [ ${#av1[@]} -gt 0 ] || { echo "skip $name: this ffmpeg has none of libsvtav1, libaom-av1, librav1e"; return 0; }

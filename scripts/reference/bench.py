@@ -49,12 +49,26 @@ def main(argv=None):
         if args.steps < 1 or args.warmup < 0:
             raise jepa_config.ConfigError("--steps must be at least 1 and --warmup at least 0")
         config = jepa_config.load(args.config, args.set)
+        refuse_what_the_twin_lacks(config)
         result = bench(config, args.steps, args.warmup, args.device or config["train"]["device"])
     except (jepa_config.ConfigError, OSError) as e:
         print(f"error: {e}.", file=sys.stderr)
         return 2
     print(json.dumps(result) if args.json else table(result))
     return 0
+
+
+def refuse_what_the_twin_lacks(config):
+    """The twin trains the design's objective only: timing it for another would time the wrong step."""
+    train, model = config["train"], config["model"]
+    if train["objective"] != "ema":
+        raise jepa_config.ConfigError(
+            f"train.objective is '{train['objective']}', but the PyTorch twin trains only 'ema'; "
+            "time that objective with jepa bench train, or --set train.objective=ema")
+    if train["loss"]["rollout"]:
+        raise jepa_config.ConfigError("train.loss.rollout is set, but the PyTorch twin has no rollout loss; --set train.loss.rollout=0")
+    if model["action_dim"]:
+        raise jepa_config.ConfigError("model.action_dim is set, but the PyTorch twin has no action-conditioned predictor; use a config without actions")
 
 
 def bench(config, steps, warmup, device_name):

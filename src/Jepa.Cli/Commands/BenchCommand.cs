@@ -77,7 +77,7 @@ internal static class BenchCommand
         lines.Add(string.Format(c, "continuous decode: {0:F0} frames per CPU-second ({1} frames); limit = {2} cores × that ÷ frames decoded per clip", r.Continuous.FramesPerCpuS, r.Continuous.Frames, r.Cores));
         if (r.Corpora is { } corpora)
         {
-            lines.Add(string.Format(c, "Both loaders, batch {0}, spans of {1} clips ({2} frames); threads per ffmpeg (data.decode_threads); core eff. counts min(workers × threads, cores) cores, CPU eff. = decode CPU ÷ loader CPU:", r.BatchSize, r.ClipsPerSpan, r.ClipsPerSpan * r.Frames));
+            lines.Add(string.Format(c, "Both loaders, batch {0}, spans of {1} clips ({2} frames); decode threads per worker, one ffmpeg process each (data.decode_threads); core eff. counts min(workers × threads, cores) cores, CPU eff. = decode CPU ÷ loader CPU:", r.BatchSize, r.ClipsPerSpan, r.ClipsPerSpan * r.Frames));
             lines.Add("  corpus    loader  workers threads   frames/s    clips/s  decoded/frame  CPU-s/clip  limit clips/s  efficiency  core eff.  CPU eff.");
             foreach (var k in corpora)
                 foreach (var l in k.Rows)

@@ -68,6 +68,9 @@ internal static class TrainCommand
             var slurm = SlurmEnvironment.Current();
             if (slurm?.CpusPerTask is { } cpus)
             {
+                // What auto decode threads count when data.workers is set by hand (TrainingData.Cores).
+                if (Environment.GetEnvironmentVariable(Jepa.Data.TrainingData.CoresVariable) is null)
+                    Environment.SetEnvironmentVariable(Jepa.Data.TrainingData.CoresVariable, cpus.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (cfg.Train.Threads == 0) cfg = cfg with { Train = cfg.Train with { Threads = cpus } };
                 // A worker per core given: the span decoders' auto threads (cores ÷ workers) would count the
                 // node's cores, so they get the one each that the job's share leaves them.

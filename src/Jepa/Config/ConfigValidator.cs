@@ -64,7 +64,7 @@ public static class ConfigValidator
         check.That(d.Index.Length == 0 || d.Index.EndsWith(".csv", StringComparison.OrdinalIgnoreCase),
             $"'data.index' is {ConfigScalars.Show(d.Index)}, which is not a .csv file; name a CSV path such as data/index.csv, or leave it empty for <run>/index.csv");
         check.AtLeast(d.ClipsPerSpan, 1, "data.clips_per_span", "it is the number of clips cut from one decoded span of a video (1: one decode per clip)");
-        check.AtLeast(d.DecodeThreads, 0, "data.decode_threads", "it is the number of threads of each span decoder (0: cores ÷ workers on a GPU run, 1 on a CPU run)");
+        check.AtLeast(d.DecodeThreads, 0, "data.decode_threads", "it is the number of decode threads of each span worker, one ffmpeg process each (0: cores ÷ workers on a GPU run, 1 on a CPU run)");
         check.Positive(d.DecodeTimeoutS, "data.decode_timeout_s", "it is how long one ffmpeg decode may run before it is killed, in seconds");
     }
 

@@ -67,7 +67,7 @@ public sealed record DataConfig
     public int ClipsPerSpan { get; init; } = 4;
 
     /// <summary>
-    /// Threads of each span decoder's ffmpeg (its decoder and filter graph). 0: max(1, cores ÷ workers)
+    /// Decode threads of each span worker: that many single-threaded ffmpeg processes share its spans. 0: max(1, cores ÷ workers)
     /// when the model trains on a GPU (and in <c>jepa bench data</c>), 1 when it trains on the CPU, whose
     /// cores libtorch needs; N: N. The decoded pixels are the same whatever the number.
     /// </summary>

@@ -62,8 +62,11 @@ public sealed record DataBenchResult(
 /// </summary>
 public static class DataBench
 {
-    /// <summary>At most this much of each video is decoded for the continuous rate: enough to average over GOPs, short enough for 2-minute 1080p files.</summary>
-    private const double ContinuousSecondsOfVideo = 20;
+    /// <summary>
+    /// Frames of each video decoded for the continuous rate: enough to average over GOPs and make one process
+    /// start ~5% of the time on a prepared corpus (~750 frames per CPU-second), ~20 CPU-s for a 1080p source.
+    /// </summary>
+    private const int ContinuousFrames = 1500;
 
     /// <summary>
     /// Runs ffmpeg alone on the first corpus, then for each corpus the continuous decoder and both
@@ -146,7 +149,7 @@ public static class DataBench
 
         // The decoder alone, from the first frame on, over the videos the clips come from.
         var used = Enumerable.Range(0, Math.Max(batch, 8)).Select(i => ClipAt(i).Video).Distinct().Select(clipSource.PathOf).ToList();
-        var continuous = await ContinuousDecode.MeasureAsync(used, seconds, ContinuousSecondsOfVideo, ct);
+        var continuous = await ContinuousDecode.MeasureAsync(used, seconds, ContinuousFrames, ct);
 
         var keyframes = new Dictionary<int, KeyframeIndex>();
         async Task<double> Decoded(int video, double startS, double endS)
@@ -168,7 +171,7 @@ public static class DataBench
                 // then ready at once, and counting it would credit a short row with clips decoded before its
                 // clock started (raw 720p: a round is ~40 CPU-s, longer than the row). Its steps are taken
                 // before the clock starts, so a row times whole rounds decoded while it runs.
-                long before = loaderKind == "spans" ? (long)SpanPipeline.BlocksPerRound(batch, w) * perSpan : 1;
+                long before = loaderKind == "spans" ? (long)SpanPipeline.BlocksPerRound(batch, w, threads) * perSpan : 1;
                 double elapsed;
                 double? cpuStart, cpuEnd, childStart, childEnd;
                 using (var loader = loaderKind == "clips"

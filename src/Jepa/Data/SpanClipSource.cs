@@ -56,12 +56,32 @@ public sealed class SpanClipSource
     public string PathOf(int index) => paths[index];
 
     /// <summary>
+    /// Decodes several spans with <paramref name="threads"/> CPU threads: that many single-threaded ffmpeg
+    /// processes at once, each over a consecutive share of the spans (see <see cref="DecodeTogetherAsync"/>).
+    /// ffmpeg's own threads gain nothing on such spans: 16 spans of 64 frames from a 456×256 prepared corpus,
+    /// concatenated in one process, took 2.1 s with <c>-threads 2</c> and 2.1–2.6 s with 1 (2 cores; the frame
+    /// threads refill and drain at every input and the filter graph runs once per frame in between), two
+    /// processes of 8 spans 1.0–1.1 s. The frames are the same whatever the number of threads.
+    /// </summary>
+    public async Task<DecodedSpan[]> DecodeAsync(IReadOnlyList<SpanRef> spans, CancellationToken ct, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        int processes = Math.Min(threads, spans.Count);
+        if (processes <= 1)
+            return await DecodeTogetherAsync(spans, ct, threads);
+        int n = spans.Count, each = Math.Max(1, threads / processes);
+        var parts = await Task.WhenAll(Enumerable.Range(0, processes).Select(j =>
+            DecodeTogetherAsync(spans.Skip(j * n / processes).Take((j + 1) * n / processes - j * n / processes).ToArray(), ct, each)));
+        return parts.SelectMany(p => p).ToArray();
+    }
+
+    /// <summary>
     /// Decodes several spans with one ffmpeg process when every one of them decodes whole (the common
-    /// case: one process start for many spans), else each on its own through <see cref="DecodeAsync"/>,
+    /// case: one process start for many spans), else each on its own through <see cref="DecodeAsync(SpanRef, CancellationToken, int)"/>,
     /// which sets bad videos aside and finds replacements. The frames are the same either way, and
     /// whatever the number of ffmpeg <paramref name="threads"/>.
     /// </summary>
-    public async Task<DecodedSpan[]> DecodeAsync(IReadOnlyList<SpanRef> spans, CancellationToken ct, int threads = 1)
+    private async Task<DecodedSpan[]> DecodeTogetherAsync(IReadOnlyList<SpanRef> spans, CancellationToken ct, int threads)
     {
         var result = new DecodedSpan[spans.Count];
         bool together = spans.Count > 1 && spans.All(s => !bad.Contains(paths[s.Video]) && s.Start + s.Length <= frameCounts[s.Video]);

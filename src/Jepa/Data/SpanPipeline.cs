@@ -7,8 +7,9 @@ namespace Jepa.Data;
 /// <c>workers</c> ffmpeg runs decode the spans of the round of blocks being assembled and of the round
 /// after it (so workers never idle at a round's end); the block's spans form the shuffle buffer, and each batch
 /// takes one clip from every span, in the planned order. What a step gets is fixed by the plan before
-/// any decoder runs, so worker count and timing never change it; nor does <paramref name="threads"/>, the
-/// threads of each ffmpeg run (data.decode_threads), which changes only how fast the same frames come.
+/// any decoder runs, so worker count and timing never change it; nor does <paramref name="threads"/>, each
+/// worker's decode threads (data.decode_threads: that many ffmpeg processes share its group of spans),
+/// which changes only how fast the same frames come.
 /// </summary>
 internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, int workers, int threads, StrongBox<long> decoded)
 {
@@ -17,7 +18,7 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
     {
         using var gate = new SemaphoreSlim(workers);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        int c = source.ClipsPerSpan, k = BlocksPerRound(batchSize, workers);
+        int c = source.ClipsPerSpan, k = BlocksPerRound(batchSize, workers, threads);
         long block = firstStep / c;
         var next = Start(block, k, gate, stop.Token);
         try
@@ -54,13 +55,13 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
     internal const int MaxSpansPerRound = 32;
 
     /// <summary>
-    /// Blocks decoded together (a round), so that every worker's ffmpeg process gets
-    /// <see cref="SpansPerProcess"/> spans when the batch alone is too small for that (batch 8, 2 workers:
-    /// 4 blocks of 8 spans, 16 per process), at most <see cref="MaxSpansPerRound"/> spans unless one block has more.
-    /// Which spans a round holds changes only when they are decoded, never what a step gets.
+    /// Blocks decoded together (a round), so that every ffmpeg process (<paramref name="threads"/> per worker,
+    /// one thread each) gets <see cref="SpansPerProcess"/> spans when the batch alone is too small for that
+    /// (batch 8, 2 workers: 4 blocks of 8 spans, 16 per process), at most <see cref="MaxSpansPerRound"/> spans
+    /// unless one block has more. Which spans a round holds changes only when they are decoded, never what a step gets.
     /// </summary>
-    internal static int BlocksPerRound(int batchSize, int workers) =>
-        Math.Max(1, Math.Min((workers * SpansPerProcess + batchSize - 1) / batchSize, MaxSpansPerRound / batchSize));
+    internal static int BlocksPerRound(int batchSize, int workers, int threads = 1) =>
+        Math.Max(1, Math.Min((workers * threads * SpansPerProcess + batchSize - 1) / batchSize, MaxSpansPerRound / batchSize));
 
     /// <summary>The plans of a round's blocks and the decodes of their spans: groups of consecutive spans, one ffmpeg run each.</summary>
     private sealed record Round(SpanBlock[] Plans, int Group, Task<DecodedSpan[]>[] Tasks)
@@ -78,14 +79,14 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
         }
     }
 
-    // The round's spans in groups, one ffmpeg run each, so that every worker gets at least one group.
+    // The round's spans in groups, one per worker at a time (decoded by its threads' ffmpeg processes), so that every worker gets at least one group.
     private Round Start(long block, int blocks, SemaphoreSlim gate, CancellationToken ct)
     {
         var plans = Enumerable.Range(0, blocks)
             .Select(b => SpanPlanner.Plan(seed, block + b, source.FrameCounts, source.Frames, source.ClipsPerSpan, batchSize, flips, cropScaleMin))
             .ToArray();
         var all = plans.SelectMany(p => p.Spans).ToArray();
-        int group = Math.Clamp((all.Length + workers - 1) / workers, 1, SpansPerProcess);
+        int group = Math.Clamp((all.Length + workers - 1) / workers, 1, SpansPerProcess * threads);
         var tasks = all.Chunk(group).Select(spans =>
         {
             // Groups take a worker in plan order (each waits until the one before has its worker): left to
@@ -127,7 +128,7 @@ internal sealed class SpanPipeline(SpanClipSource source, int batchSize, bool fl
     private (byte[] Batch, ClipRef[] Clips) Assemble(SpanBlock plan, DecodedSpan[] spans, long step)
     {
         int frames = source.Frames, frameBytes = source.Size * source.Size * 3, clipBytes = frames * frameBytes;
-        var batch = new byte[batchSize * clipBytes];
+        var batch = GC.AllocateUninitializedArray<byte>(batchSize * clipBytes); // every byte is copied below
         var clips = new ClipRef[batchSize];
         for (int slot = 0; slot < batchSize; slot++)
         {

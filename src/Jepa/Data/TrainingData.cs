@@ -36,23 +36,43 @@ public sealed class TrainingData
     /// <summary>True when clips are decoded per use rather than served from memory.</summary>
     public bool Streaming { get; }
 
-    /// <summary>Decode workers for <paramref name="data"/>: <c>data.workers</c>, or one per core.</summary>
-    public static int WorkersFor(DataConfig data) => data.Workers > 0 ? data.Workers : Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Decode workers for <paramref name="data"/>: <c>data.workers</c>, or one per core of the run (<see cref="Cores"/>).</summary>
+    public static int WorkersFor(DataConfig data) => data.Workers > 0 ? data.Workers : Cores;
+
+    /// <summary>
+    /// The cores this run may use: <c>JEPA_CPUS</c> when it is set (<c>jepa sweep --parallel</c> sets it for
+    /// each run to its share, <c>jepa train</c> in a SLURM job to the job's CPUs per task), else every core
+    /// .NET sees (affinity and cgroup limits included). What "auto" workers and decode threads count, so a
+    /// run given 4 of a node's 64 cores with <c>data.workers: 2</c> decodes with 2 processes per worker, not 32.
+    /// </summary>
+    public static int Cores => CoresFrom(Environment.GetEnvironmentVariable(CoresVariable));
+
+    /// <summary>The environment variable read by <see cref="Cores"/>.</summary>
+    public const string CoresVariable = "JEPA_CPUS";
+
+    internal static int CoresFrom(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+            return Math.Max(1, Environment.ProcessorCount);
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0)
+            return n;
+        throw new UsageException($"{CoresVariable} is '{value}'; it must be a whole number of at least 1 (the cores this run may use), or unset to use every core.");
+    }
 
     /// <summary>
     /// Threads of each span decoder: <c>data.decode_threads</c>, or when it is 0, the cores the workers leave
-    /// free (max(1, cores ÷ workers)) unless the model trains on the CPU (<paramref name="trainsOnCpu"/>),
-    /// whose cores libtorch needs: then 1. On a GPU run with one worker on 2 cores, one ffmpeg decodes
-    /// and filters with 2 threads instead of leaving a core idle.
+    /// free (max(1, <paramref name="cores"/> ÷ workers), cores by default <see cref="Cores"/>) unless the model trains on the CPU (<paramref name="trainsOnCpu"/>),
+    /// whose cores libtorch needs: then 1. On a GPU run with one worker on 2 cores, the worker's spans are
+    /// decoded by 2 single-threaded ffmpeg processes at once instead of leaving a core idle.
     /// </summary>
-    public static int DecodeThreadsFor(DataConfig data, int workers, bool trainsOnCpu) =>
+    public static int DecodeThreadsFor(DataConfig data, int workers, bool trainsOnCpu, int? cores = null) =>
         data.DecodeThreads > 0 ? data.DecodeThreads
         : trainsOnCpu ? 1
-        : Math.Max(1, Environment.ProcessorCount / Math.Max(1, workers));
+        : Math.Max(1, (cores ?? Cores) / Math.Max(1, workers));
 
     /// <summary>
     /// A batch queue starting at <paramref name="firstStep"/> (same batches as a run that got there
-    /// uninterrupted); span decoders run with <paramref name="decodeThreads"/> ffmpeg threads each.
+    /// uninterrupted); each span worker decodes with <paramref name="decodeThreads"/> single-threaded ffmpeg processes.
     /// </summary>
     public BatchLoader Loader(DataConfig data, int batchSize, int seed, long firstStep, int decodeThreads = 1) =>
         Spans is not null

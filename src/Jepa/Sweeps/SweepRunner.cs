@@ -176,6 +176,8 @@ public sealed partial class SweepRunner(SweepPlan plan, Func<IReadOnlyList<strin
     {
         var start = jepa(args);
         if (gpu is not null) start.Environment["CUDA_VISIBLE_DEVICES"] = gpu;
+        // The run's share of the cores, for what it leaves on auto (decode threads with data.workers set by hand).
+        if (ThreadsPerRun is { } k) start.Environment[Jepa.Data.TrainingData.CoresVariable] = k.ToString(CultureInfo.InvariantCulture);
         var output = Parallel > 1 ? Output : null;
         if (output is not null)
         {

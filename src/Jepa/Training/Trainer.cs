@@ -66,7 +66,7 @@ public static class Trainer
         var data = await TrainingData.OpenAsync(config.Data, runDir, log, ct);
         int decodeThreads = TrainingData.DecodeThreadsFor(config.Data, data.Workers, trainsOnCpu: device.type == DeviceType.CPU);
         if (data.Spans is not null)
-            log.Information("Span decoders: {Threads} ffmpeg threads each (data.decode_threads = {Setting})", decodeThreads, config.Data.DecodeThreads);
+            log.Information("Span decoders: {Threads} decode threads per worker, one ffmpeg process each (data.decode_threads = {Setting})", decodeThreads, config.Data.DecodeThreads);
         using var loader = data.Loader(config.Data, t.BatchSize, config.Seed, firstStep: step, decodeThreads);
         // An action-conditioned predictor reads <video>.actions.csv beside every training video.
         var actions = spec.ActionDim > 0 ? ClipActions.Load(data.Source, spec.ActionDim, "data.train") : null;

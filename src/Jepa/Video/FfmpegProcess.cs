@@ -8,7 +8,7 @@ namespace Jepa.Video;
 /// Runs ffmpeg or ffprobe as a plain <see cref="Process"/> (measured faster than FFMpegCore's
 /// wrapper for one-shot calls, and it gives direct control of kill-on-timeout).
 /// </summary>
-internal static class FfmpegProcess
+internal static partial class FfmpegProcess
 {
     /// <summary>What a finished process left: exit code, stdout bytes (Length valid), stderr text.</summary>
     internal sealed record Result(int ExitCode, byte[] Stdout, int Length, string Stderr)
@@ -61,6 +61,8 @@ internal static class FfmpegProcess
         CancellationToken ct)
     {
         using var process = Start(exe, args);
+        if (expectedBytes >= LargePipe)
+            Widen(process.StandardOutput.BaseStream);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         // Killing on cancellation closes the pipes, so a read blocked on a hung ffmpeg always returns.
@@ -84,7 +86,8 @@ internal static class FfmpegProcess
     private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(
         Stream stream, int expectedBytes, CancellationToken ct)
     {
-        var buffer = new byte[Math.Max(expectedBytes, 1 << 16)];
+        // Not zeroed first: every byte handed out was read (Length), and the decoders' buffers are large.
+        var buffer = GC.AllocateUninitializedArray<byte>(Math.Max(expectedBytes, 1 << 16));
         var probe = new byte[1];
         int length = 0;
         while (true)
@@ -104,6 +107,34 @@ internal static class FfmpegProcess
             length += n;
         }
     }
+
+    /// <summary>Output at least this large gets a pipe of this size (Linux), see <see cref="Widen"/>.</summary>
+    internal const int LargePipe = 1 << 20;
+
+    /// <summary>
+    /// Raises the pipe's capacity from Linux's 64 KiB to <see cref="LargePipe"/> (the most an unprivileged
+    /// process may ask for by default), so a decoder writing 150-KB frames is not stopped several times a
+    /// frame and the reader wakes up once per megabyte instead of once per 64 KiB. Elsewhere, or if the
+    /// kernel refuses, the pipe stays as it is: only the speed differs.
+    /// </summary>
+    private static void Widen(Stream stdout)
+    {
+        if (!OperatingSystem.IsLinux() || stdout is not System.IO.Pipes.PipeStream pipe)
+            return;
+        try
+        {
+            _ = SetPipeSize((int)pipe.SafePipeHandle.DangerousGetHandle(), FSetPipeSize, LargePipe);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libc to call: the default pipe.
+        }
+    }
+
+    private const int FSetPipeSize = 1031; // F_SETPIPE_SZ, linux/fcntl.h
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fcntl")]
+    private static partial int SetPipeSize(int fd, int command, int size);
 
     /// <summary>Kills the process and its children; a process that already exited is fine.</summary>
     internal static void Kill(Process process)

@@ -13,6 +13,17 @@ public class IndexCliTests
     }
 
     [Fact]
+    public void A_bad_JEPA_CPUS_is_refused_in_one_sentence_and_no_index_is_written()
+    {
+        var dir = JepaProcess.TempDir("index-cpus");
+        File.Copy(TestVideos.Testsrc30, Path.Combine(dir, "a.mp4"));
+        var r = JepaProcess.Run(dir, new Dictionary<string, string> { ["JEPA_CPUS"] = "all" }, "index", "a.mp4", "--out", "index.csv");
+
+        JepaProcess.AssertOneSentence(r, "JEPA_CPUS is 'all'; it must be a whole number of at least 1");
+        Assert.False(File.Exists(Path.Combine(dir, "index.csv")));
+    }
+
+    [Fact]
     public void Index_never_replaces_a_manifest_or_a_folder_but_replaces_and_reuses_its_own_index()
     {
         var dir = JepaProcess.TempDir("index-out");

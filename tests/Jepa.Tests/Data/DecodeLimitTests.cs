@@ -33,7 +33,7 @@ public class DecodeLimitTests
     [Fact]
     public async Task The_continuous_decode_counts_every_frame_of_the_source_and_its_cpu_time()
     {
-        var r = await ContinuousDecode.MeasureAsync([TestVideos.Testsrc30, s_gop15.Value], seconds: 60, maxSecondsOfVideo: 20, CancellationToken.None);
+        var r = await ContinuousDecode.MeasureAsync([TestVideos.Testsrc30, s_gop15.Value], seconds: 60, framesPerVideo: 60, CancellationToken.None);
 
         Assert.Equal(120, r.Frames); // 60 frames each at the source rate: nothing resampled or skipped
         Assert.True(r.CpuSeconds > 0);
@@ -43,10 +43,13 @@ public class DecodeLimitTests
     }
 
     [Fact]
-    public async Task The_continuous_decode_stops_after_the_given_length_of_video()
+    public async Task The_continuous_decode_stops_after_the_given_frames_and_decodes_a_short_video_again_to_reach_them()
     {
-        var r = await ContinuousDecode.MeasureAsync([s_gop15.Value], seconds: 60, maxSecondsOfVideo: 1, CancellationToken.None);
+        var shorter = await ContinuousDecode.MeasureAsync([s_gop15.Value], seconds: 60, framesPerVideo: 30, CancellationToken.None);
+        var looped = await ContinuousDecode.MeasureAsync([s_gop15.Value], seconds: 60, framesPerVideo: 150, CancellationToken.None);
 
-        Assert.Equal(30, r.Frames);
+        Assert.Equal(30, shorter.Frames);
+        Assert.Equal(150, looped.Frames); // the 60-frame video two and a half times
+        Assert.Contains("-stream_loop -1", looped.Command);
     }
 }

@@ -210,6 +210,27 @@ public class SpanLoaderTests
     }
 
     [Fact]
+    public async Task With_two_decode_threads_both_processes_meet_the_bad_video_and_it_is_still_listed_once_and_replaced_alike()
+    {
+        var csv = Path.Combine(TestVideos.NewFolder("span-bad-threads"), "bad_videos.csv");
+        var bad = new BadVideoLog(csv, Logger.None);
+        var source = Source([TestVideos.Garbage, s_videos.Value[0], s_videos.Value[1]], bad);
+        SpanRef[] spans = [new(0, 5, 16), new(1, 2, 16), new(0, 9, 16), new(2, 0, 16)];
+
+        // Two single-threaded processes, spans 0–1 and 2–3, each with a span of the bad video, at once.
+        var threaded = await source.DecodeAsync(spans, CancellationToken.None, threads: 2);
+        var alone = new List<DecodedSpan>();
+        foreach (var span in spans)
+            alone.Add(await source.DecodeAsync(span, CancellationToken.None));
+
+        Assert.Equal(alone.Select(a => a.Span), threaded.Select(t => t.Span));
+        for (int i = 0; i < spans.Length; i++)
+            Assert.True(alone[i].Rgb.Span.SequenceEqual(threaded[i].Rgb.Span), $"span {i} differs");
+        Assert.Equal(TestVideos.Garbage, Assert.Single(bad.All).Path);
+        Assert.Equal(2, File.ReadAllLines(csv).Length);
+    }
+
+    [Fact]
     public void When_every_video_fails_the_span_loader_stops_with_one_sentence_naming_the_key()
     {
         var source = Source([TestVideos.Garbage, TestVideos.Empty], new BadVideoLog(null, Logger.None));

@@ -40,6 +40,22 @@ public class TrainingDataTests
         Assert.Equal(1, TrainingData.DecodeThreadsFor(auto, workers: 1, trainsOnCpu: true)); // libtorch needs the cores
         Assert.Equal(3, TrainingData.DecodeThreadsFor(auto with { DecodeThreads = 3 }, workers: 1, trainsOnCpu: true));
         Assert.Equal(3, TrainingData.DecodeThreadsFor(auto with { DecodeThreads = 3 }, workers: 8, trainsOnCpu: false));
+        // A run's share of a bigger machine (JEPA_CPUS: a SLURM job's CPUs, a sweep's --parallel share).
+        Assert.Equal(2, TrainingData.DecodeThreadsFor(auto, workers: 2, trainsOnCpu: false, cores: 4));
+        Assert.Equal(1, TrainingData.DecodeThreadsFor(auto, workers: 2, trainsOnCpu: true, cores: 4));
+    }
+
+    [Fact]
+    public void The_cores_of_a_run_are_JEPA_CPUS_when_set_and_a_bad_value_is_refused_in_one_sentence()
+    {
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount), TrainingData.CoresFrom(null));
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount), TrainingData.CoresFrom(""));
+        Assert.Equal(4, TrainingData.CoresFrom("4"));
+        foreach (var bad in new[] { "0", "-2", "four", "1.5" })
+        {
+            var e = Assert.Throws<UsageException>(() => TrainingData.CoresFrom(bad));
+            Assert.Equal($"JEPA_CPUS is '{bad}'; it must be a whole number of at least 1 (the cores this run may use), or unset to use every core.", e.Message);
+        }
     }
 
     [Fact]

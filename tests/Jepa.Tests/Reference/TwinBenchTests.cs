@@ -44,4 +44,18 @@ public class TwinBenchTests
         double sum = phases.EnumerateObject().Sum(p => p.Value.GetDouble());
         Assert.InRange(sum * steps, 0.9, 1.0001);
     }
+
+    [Theory]
+    [InlineData("train.objective=vicreg", "train.objective is 'vicreg'")]
+    [InlineData("train.loss.rollout=0.5", "train.loss.rollout")]
+    [InlineData("model.action_dim=2", "model.action_dim")]
+    public void Bench_py_refuses_in_one_sentence_what_the_twin_does_not_train(string set, string named)
+    {
+        ReferencePython.RequireTorch();
+        // Before any step: timing the design's objective under another one's name would be a wrong figure.
+        var r = ReferencePython.Run("bench.py", "--set", set, "--steps", "1", "--warmup", "0", "--device", "cpu");
+
+        Cli.JepaProcess.AssertOneSentence(new(r.ExitCode, r.Stdout, r.Stderr), named);
+        Assert.Equal("", r.Stdout);
+    }
 }
