@@ -139,6 +139,8 @@ internal static class EvalCommand
             choice = new VoeChoice(best.Level, best.Statistic, $"best on {selectionCsv}: {best.RelativeAccuracy:F3}");
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
+        if (horizons > 1 && voeClips.Any(c => c.Balanced))
+            run.Log.Warning("--surprise-horizons {Horizons} with balanced groups: a prediction from several frames back spans the splice of a balanced set's clips, so those groups are no longer balanced (measured: an untrained model scored 1.00 on vanish_behind and 0.00 on reappear_time); use 1 to score them", horizons);
         var curvesCsv = Path.Combine(run.OutDir, "voe_surprise.csv");
         var voe = await VoeEvaluator.EvaluateAsync(run.Model, untrained, voeClips, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, curvesCsv, run.Token, choice, run.OutDir, run.Bars, horizons);
         run.Bars.Finish();
