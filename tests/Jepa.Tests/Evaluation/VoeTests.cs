@@ -77,6 +77,26 @@ public class VoeTests
     }
 
     [Fact]
+    public async Task An_occluded_set_scores_each_quadruplet_once_and_says_which_metric_each_event_uses()
+    {
+        var dir = Path.Combine(TestSupport.TestVideos.Root, "voe-quads");
+        var options = new SynthOptions { Seconds = 1.5, Fps = 8, Size = 32, Seed = 9, Groups = 2, Occluders = true };
+        var clips = VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
+        manual_seed(4);
+        using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        using var untrained = new HJepa(HJepaTests.Tiny(), size: 32, frames: 8);
+        var report = await VoeEvaluator.EvaluateAsync(model, untrained, clips, options.Fps, 8, CPU, 3, null, CancellationToken.None);
+
+        // Group 0: 10 pairwise events; group 1: seven quadruplets sharing its plausible clip, one comparison each.
+        Assert.Equal(10 + 7, report.Voe.Pairs);
+        Assert.Equal(1 + 7, report.Voe.Groups);
+        var events = report.Voe.ByEvent.ToDictionary(e => e.Event);
+        Assert.All(SynthPhysicsSet.HiddenQuadruplets, q => Assert.Equal(("balanced", 1), (events[q.Kind].Metric, events[q.Kind].Pairs)));
+        Assert.All(SynthPhysicsSet.MotionChanges, m => Assert.Equal(("pairwise", 1), (events[SynthPhysicsSet.EventName(m)].Metric, events[SynthPhysicsSet.EventName(m)].Pairs)));
+
+    }
+
+    [Fact]
     public void The_balanced_column_is_optional_and_a_balanced_group_needs_as_many_possible_as_impossible_clips_and_one_value()
     {
         var dir = CsvFolder("voe-balanced",
