@@ -20,8 +20,10 @@ public class OccluderTests
             var start = Start(g, Occluded);
             var plausible = start.Render();
             // Occlusion groups are written as balanced quadruplets now; their single twins are still what the mirrors are made of.
-            Assert.Equal(g % 2 == 1 ? [] : [.. SynthPhysicsSet.Violations, .. SynthPhysicsSet.MotionChanges], SynthPhysicsSet.ViolationsOf(g, Occluded));
-            var events = g % 2 == 1 ? SynthPhysicsSet.HiddenEvents : SynthPhysicsSet.ViolationsOf(g, Occluded);
+            // So are a plain group's changes of look (PlainQuadruplets), whose impossible clips are these twins.
+            Assert.Equal(g % 2 == 1 ? [] : [.. SynthPhysicsSet.Violations.Where(v => v is not (PhysicsEvent.Recolour or PhysicsEvent.Reshape)), .. SynthPhysicsSet.MotionChanges],
+                SynthPhysicsSet.ViolationsOf(g, Occluded));
+            var events = g % 2 == 1 ? SynthPhysicsSet.HiddenEvents : [.. SynthPhysicsSet.Violations, .. SynthPhysicsSet.MotionChanges];
             foreach (var e in events)
             {
                 var twin = SynthPhysicsSet.Variant(start, e, Occluded.Seed, g);
@@ -145,7 +147,7 @@ public class OccluderTests
     {
         var plain = Occluded with { Occluders = false };
         Assert.Equal(4 * (1 + SynthPhysicsSet.Violations.Count), SynthPhysicsSet.VoeVideoCount(plain));
-        Assert.Equal(2 * (1 + 6 + 4) + 2 * (1 + 3 * 7), SynthPhysicsSet.VoeVideoCount(Occluded));
+        Assert.Equal(2 * (1 + 4 + 4 + 3 * 2) + 2 * (1 + 3 * 7), SynthPhysicsSet.VoeVideoCount(Occluded));
         var names = SynthPhysicsSet.HiddenEvents.Concat(SynthPhysicsSet.MotionChanges).Select(SynthPhysicsSet.EventName).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.Contains("vanish_behind", names);
@@ -198,6 +200,37 @@ public class OccluderTests
     }
 
     [Fact]
+    public void Each_plain_quadruplet_changes_the_look_in_mid_air_one_way_and_back_and_both_pairs_show_the_same_frames()
+    {
+        int fb = FrameBytes(Occluded), n = Occluded.FrameCount;
+        for (int g = 0; g < 8; g += 2)
+        {
+            var start = SynthPhysicsSet.DescribeGroup(Occluded.Seed, g, Occluded);
+            int e = start.EventFrame;
+            var plausible = start.Render();
+            foreach (var quad in SynthPhysicsSet.PlainQuadruplets)
+            {
+                var mirror = SynthPhysicsSet.Mirror(start, quad.Kind, Occluded.Seed, g);
+                // The mirror is the changed object from the first frame on, along the same path: plausible.
+                Assert.Equal(0, mirror.EventFrame);
+                Assert.Equal(start.Trajectory().Select(t => (t.X, t.Y)), mirror.Trajectory().Select(t => (t.X, t.Y)));
+                var other = mirror.Render();
+                Assert.False(plausible.AsSpan(0, fb).SequenceEqual(other.AsSpan(0, fb)), $"group {g}, {quad.Kind}: the mirror starts like the plausible clip");
+                // The impossible clip is today's pairwise twin, frame for frame.
+                var twin = SynthPhysicsSet.Variant(start, quad.Kind == "recolour" ? PhysicsEvent.Recolour : PhysicsEvent.Reshape, Occluded.Seed, g).Render();
+                var impossible = SynthPhysicsSet.Splice(plausible, other, e, fb);
+                Assert.True(twin.AsSpan().SequenceEqual(impossible), $"group {g}, {quad.Kind}: the splice is not the twin");
+                var back = SynthPhysicsSet.Splice(other, plausible, e, fb);
+                for (int f = 0; f < n; f++)
+                {
+                    Span<byte> p = plausible.AsSpan(f * fb, fb), m = other.AsSpan(f * fb, fb), b = back.AsSpan(f * fb, fb);
+                    Assert.True(f < e ? b.SequenceEqual(m) : b.SequenceEqual(p), $"group {g}, {quad.Kind}, frame {f}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void A_voe_set_with_occluders_writes_each_quadruplet_as_a_balanced_group_sharing_the_plausible_clip()
     {
         var dir = Path.Combine(TestSupport.TestVideos.Root, "occluded-quads");
@@ -205,13 +238,15 @@ public class OccluderTests
         var clips = Jepa.Evaluation.VoeSet.Read(SynthPhysicsSet.GenerateVoe(dir, options));
         Assert.Equal(SynthPhysicsSet.VoeVideoCount(options), clips.Select(c => c.Path).Distinct().Count());
         Assert.All(clips.Where(c => c.Group == "0"), c => Assert.False(c.Balanced));
+        Assert.DoesNotContain(clips.Where(c => c.Group == "0"), c => c.Event is "recolour" or "reshape");
         var quads = clips.Where(c => c.Group != "0").GroupBy(c => c.Group).ToList();
-        Assert.Equal(SynthPhysicsSet.HiddenQuadruplets.Select(q => "1_" + q.Kind), quads.Select(q => q.Key));
+        Assert.Equal(SynthPhysicsSet.PlainQuadruplets.Select(q => "0_" + q.Kind).Concat(SynthPhysicsSet.HiddenQuadruplets.Select(q => "1_" + q.Kind)),
+            quads.Select(q => q.Key));
         Assert.All(quads, q =>
         {
             Assert.All(q, c => Assert.True(c.Balanced));
             Assert.Equal(2, q.Count(c => c.Plausible));
-            Assert.Equal(Path.Combine(dir, "voe", "g0001_plausible.mp4"), q.First().Path);
+            Assert.Equal(Path.Combine(dir, "voe", $"g000{q.Key[0]}_plausible.mp4"), q.First().Path);
             Assert.All(q.Where(c => !c.Plausible), c => Assert.Equal(q.Key[2..], c.Event));
         });
     }
