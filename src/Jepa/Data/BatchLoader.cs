@@ -33,8 +33,8 @@ public sealed class BatchLoader : IDisposable
     }
 
     /// <summary>
-    /// Batches cut from spans: <paramref name="workers"/> ffmpeg runs at a time, each with
-    /// <paramref name="decodeThreads"/> threads, decode groups of spans of C clips (<see cref="SpanPipeline"/>),
+    /// Batches cut from spans: <paramref name="workers"/> workers at a time decode groups of spans of C clips,
+    /// each with <paramref name="decodeThreads"/> single-threaded ffmpeg processes (<see cref="SpanPipeline"/>),
     /// a round of blocks ahead of the batch being assembled.
     /// </summary>
     public BatchLoader(SpanClipSource source, int batchSize, bool flips, double cropScaleMin, int seed, long firstStep, int workers, int decodeThreads = 1, int capacity = 4)

@@ -12,7 +12,7 @@ namespace Jepa.Data;
 /// per frame the loader hands out, <paramref name="CpuSPerClip"/> the CPU-seconds of jepa and its ffmpeg
 /// children per clip (null off Linux), <paramref name="Efficiency"/> clips/s over <paramref name="LimitClipsPerS"/>
 /// (every core decoding), <paramref name="CoreEfficiency"/> the same over the cores the row can keep busy,
-/// min(workers × <paramref name="DecodeThreads"/>, cores) (the threads of each span decoder's ffmpeg), and
+/// min(workers × <paramref name="DecodeThreads"/>, cores) (each span worker's ffmpeg processes), and
 /// <paramref name="CpuEfficiency"/> the share of the loader's CPU time that is decoding (load-independent),
 /// <paramref name="FfmpegCpuSPerClip"/> the part of <paramref name="CpuSPerClip"/> spent in the ffmpeg children (the rest is jepa's).
 /// </summary>

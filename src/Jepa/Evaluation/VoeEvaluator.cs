@@ -150,19 +150,22 @@ public static class VoeEvaluator
         foreach (var r in voe.Levels)
             sb.AppendLine(c, $"  {r.Level,5}  {r.Statistic,-22}  {r.RelativeAccuracy,5:F3} ({r.Auroc:F3})   {r.UntrainedRelativeAccuracy,5:F3} ({r.UntrainedAuroc:F3})   {r.PixelRelativeAccuracy,5:F3} ({r.PixelAuroc:F3})");
         sb.AppendLine(c, $"Best: level {voe.Best.Level}, {voe.Best.Statistic}: {voe.Best.RelativeAccuracy:F3} (picked on this set: optimistic)");
+        // One table of per-event rows, for the selected row and for the best one.
+        void EventRows(IEnumerable<VoeEventRow> rows)
+        {
+            sb.AppendLine("  event            comparisons  model  untrained  pixel-diff  metric");
+            foreach (var e in rows)
+                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}         {e.RelativeAccuracy,5:F3}  {e.UntrainedRelativeAccuracy,5:F3}      {e.PixelRelativeAccuracy,5:F3}       {e.Metric}");
+        }
         if (voe.Selected is { } s)
         {
             sb.AppendLine(c, $"Selected in advance ({s.ChosenOn}): level {s.Level}, {s.Statistic}: {s.RelativeAccuracy:F3} (AUROC {s.Auroc:F3}; untrained {s.UntrainedRelativeAccuracy:F3}, pixels {s.PixelRelativeAccuracy:F3})");
-            sb.AppendLine("  event            comparisons  model  untrained  pixel-diff  metric");
-            foreach (var e in s.ByEvent)
-                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}         {e.RelativeAccuracy,5:F3}  {e.UntrainedRelativeAccuracy,5:F3}      {e.PixelRelativeAccuracy,5:F3}       {e.Metric}");
+            EventRows(s.ByEvent);
         }
         if (voe.ByEvent.Count > 0)
         {
             sb.AppendLine(c, $"By event (level {voe.Best.Level}, {voe.Best.Statistic}); relative accuracy:");
-            sb.AppendLine("  event            comparisons  model  untrained  pixel-diff  metric");
-            foreach (var e in voe.ByEvent)
-                sb.AppendLine(c, $"  {e.Event,-15}  {e.Pairs,5}         {e.RelativeAccuracy,5:F3}  {e.UntrainedRelativeAccuracy,5:F3}      {e.PixelRelativeAccuracy,5:F3}       {e.Metric}");
+            EventRows(voe.ByEvent);
         }
         if (voe.ByLevel is { Count: > 0 } levels && levels[0].ByEvent.Count > 0)
         {
