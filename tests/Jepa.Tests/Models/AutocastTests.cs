@@ -14,6 +14,7 @@ public class AutocastTests
         manual_seed(11);
         using var model = new HJepa(HJepaTests.Tiny() with { StemBlur = true }, size: 32, frames: 4);
         using var optimizer = optim.AdamW(model.TrainableParameters().Select(p => p.Param), lr: 1e-2);
+        using var scope = NewDisposeScope(); // temporaries stay reachable: none is finalised mid-call (HJepaTests)
         var clips = randn([2, 4, 3, 32, 32]);
         var losses = new LossConfig { Variance = 1, Covariance = 0.04 };
         // One step in fp32 first: the zero-initialised heads pass no gradient below them until they move.
@@ -73,6 +74,7 @@ public class AutocastTests
     {
         manual_seed(14);
         using var model = new HJepa(HJepaTests.Tiny(), size: 32, frames: 4);
+        using var scope = NewDisposeScope(); // temporaries stay reachable: none is finalised mid-call (HJepaTests)
         var clips = randn([2, 4, 3, 32, 32]);
         var losses = new LossConfig { Variance = 1, Covariance = 0.04 };
         var full = JepaLoss.Compute(model.Forward(clips), losses).Total.item<float>();

@@ -49,6 +49,10 @@ public class HJepaTests
         // One optimiser step first: the zero-initialised heads block gradients to everything below
         // them until they have moved, so gradients reaching every parameter is checked on step two.
         using var optimizer = optim.AdamW(model.TrainableParameters().Select(p => p.Param), lr: 1e-3);
+        // Every tensor made here stays reachable in the scope until the end: a temporary TorchSharp wrapper
+        // (p.grad in a chain) can otherwise be finalised on the GC's thread while libtorch still reads it
+        // (CI saw "tensor does not have a device" once, on the large preset's long isfinite).
+        using var scope = NewDisposeScope();
         for (int step = 0; step < 2; step++)
         {
             optimizer.zero_grad();

@@ -74,6 +74,7 @@ public class PlanningTests
     public void The_rollout_loss_imagines_what_Rollout_imagines_and_trains_the_predictor()
     {
         using var model = ActionModel();
+        using var scope = NewDisposeScope(); // temporaries stay reachable: none is finalised mid-call (HJepaTests)
         manual_seed(4);
         var frames = randn([2, 4, 3, 32, 32]);
         var actions = rand([2, 4, 2]) * 2 - 1;
