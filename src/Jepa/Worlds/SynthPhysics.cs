@@ -48,16 +48,19 @@ public enum PhysicsEvent
     /// <summary>Behind the screen the horizontal speed is multiplied by <see cref="PhysicsScene.Shift"/>: it comes out at the wrong speed.</summary>
     ReappearSpeed,
 
-    /// <summary>In plain view, mid-flight, the velocity drops to a quarter with nothing to cause it.</summary>
+    /// <summary>
+    /// In plain view, mid-flight, the velocity drops to a quarter with nothing to cause it. The voe sets write no such
+    /// twin now: the slowdown quadruplet's impossible clip moves on as it does (SynthPhysicsSet.MotionQuadruplets).
+    /// </summary>
     Slowdown,
 
-    /// <summary>In plain view, mid-flight, the velocity grows 2.5 times.</summary>
+    /// <summary>In plain view, mid-flight, the velocity grows 2.5 times (no voe set writes it: the slowdown quadruplet's second impossible clip speeds up fourfold).</summary>
     Speedup,
 
-    /// <summary>In plain view, mid-flight, the velocity turns back with nothing to hit.</summary>
+    /// <summary>In plain view, mid-flight, the velocity turns back with nothing to hit (as the reversal quadruplet's impossible clips do where they can).</summary>
     Reversal,
 
-    /// <summary>In plain view, mid-flight, the object stops and stays in the air.</summary>
+    /// <summary>In plain view, mid-flight, the object stops and stays in the air (no voe set writes it: the stop quadruplet's object loses its horizontal motion and falls).</summary>
     Stop,
 }
 
@@ -136,6 +139,45 @@ public sealed record PhysicsScene(
         for (int f = 0; f < frames; f++)
             plausible.Step(ref x, ref y, ref vx, ref vy, Gravity, 1.0 / Fps / Substeps, ref wallBroken, out _);
         return Object with { X = x, Y = y, Vx = vx, Vy = vy };
+    }
+
+    /// <summary>
+    /// The object <paramref name="frames"/> frames before it is at <paramref name="at"/> (position and velocity),
+    /// by the physics' step undone substep by substep, bounces included (off the floor it came down faster than it left).
+    /// Null where the trace leaves the scene. The caller checks by running the scene forward from the result: rounding
+    /// aside, it arrives at <paramref name="at"/>.
+    /// </summary>
+    public SynthObject? Before(SynthObject at, int frames)
+    {
+        double x = at.X, y = at.Y, vx = at.Vx, vy = at.Vy, dt = 1.0 / Fps / Substeps;
+        double reach = WallHalf + at.HalfWidth, floor = FloorY - at.Bottom;
+        for (int s = 0; s < frames * Substeps; s++)
+        {
+            // The step is vy += g dt, then x += vx dt and y += vy dt with reflections: undone in the other order,
+            // where undoing a reflection is the same reflection.
+            double px = x - vx * dt;
+            if (Math.Abs(px - WallX) < reach && Math.Abs(x - WallX) >= reach)
+            {
+                double face = x < WallX ? WallX - reach : WallX + reach;
+                px = 2 * face - px;
+                vx = -vx;
+            }
+            if (px < at.HalfWidth) { px = 2 * at.HalfWidth - px; vx = -vx; }
+            if (px > 1 - at.HalfWidth) { px = 2 * (1 - at.HalfWidth) - px; vx = -vx; }
+            x = px;
+            double py = y - vy * dt;
+            if (py < at.Top) { py = 2 * at.Top - py; vy = -vy; }
+            if (py > floor)
+            {
+                // A floor bounce: it left the floor with FloorRestitution of the speed it came down with.
+                vy = -vy / FloorRestitution;
+                py = 2 * floor - y - vy * dt;
+                if (py > floor) return null;
+            }
+            y = py;
+            vy -= Gravity * dt;
+        }
+        return at with { X = x, Y = y, Vx = vx, Vy = vy };
     }
 
     /// <summary>

@@ -20,10 +20,6 @@ public static class SynthPhysicsSet
     public static readonly IReadOnlyList<PhysicsEvent> Violations =
         [PhysicsEvent.Vanish, PhysicsEvent.Teleport, PhysicsEvent.ThroughWall, PhysicsEvent.Antigravity, PhysicsEvent.Recolour, PhysicsEvent.Reshape];
 
-    /// <summary>Changes of motion without a cause, in plain view: the world with occluders adds them to today's groups.</summary>
-    public static readonly IReadOnlyList<PhysicsEvent> MotionChanges =
-        [PhysicsEvent.Slowdown, PhysicsEvent.Speedup, PhysicsEvent.Reversal, PhysicsEvent.Stop];
-
     /// <summary>The events that happen while the object is behind a screen: the groups of the world with occluders that have one.</summary>
     public static readonly IReadOnlyList<PhysicsEvent> HiddenEvents =
     [
@@ -61,15 +57,31 @@ public static class SynthPhysicsSet
         new("reshape", "reshaped", "reshape", "reshape_back"),
     ];
 
-    /// <summary>The pairwise impossible continuations of voe group <paramref name="group"/>, in file order after the plausible clip (none for an occlusion group: it has <see cref="HiddenQuadruplets"/>; with occluders a plain group's changes of look are <see cref="PlainQuadruplets"/>).</summary>
+    /// <summary>
+    /// The balanced quadruplets of the changes of motion without a cause (plain view, world with occluders). The mirror
+    /// is another plausible throw that passes through the same point at the splice frame with another velocity, traced
+    /// back in free flight; spliced one way and back, one impossible clip changes speed, direction or stops in mid-air
+    /// and the other does the opposite. slowdown: a quarter of the velocity (back: four times it, a speed-up); reversal:
+    /// the horizontal motion turned back; stop: no horizontal motion (the object drops or rises straight; back: a
+    /// straight throw that sets off sideways). Pairwise, a slower object is less surprising by itself (measured: 0.38),
+    /// and a plausible throw's bounces later in the clip outweigh the change; the balance cancels both.
+    /// </summary>
+    public static readonly IReadOnlyList<HiddenQuadruplet> MotionQuadruplets =
+    [
+        new("slowdown", "slow", "slowdown", "speedup"),
+        new("reversal", "reversed", "reversal", "reversal_back"),
+        new("stop", "straight", "stop", "start"),
+    ];
+
+    /// <summary>The pairwise impossible continuations of voe group <paramref name="group"/>, in file order after the plausible clip (none for an occlusion group: it has <see cref="HiddenQuadruplets"/>; with occluders a plain group's changes of look and of motion are <see cref="PlainQuadruplets"/> and <see cref="MotionQuadruplets"/>).</summary>
     public static IReadOnlyList<PhysicsEvent> ViolationsOf(int group, SynthOptions options) =>
         !options.Occluders ? Violations
         : OcclusionGroup(group) ? []
-        : [.. Violations.Where(v => v is not (PhysicsEvent.Recolour or PhysicsEvent.Reshape)), .. MotionChanges];
+        : [.. Violations.Where(v => v is not (PhysicsEvent.Recolour or PhysicsEvent.Reshape))];
 
     /// <summary>The balanced quadruplets of voe group <paramref name="group"/> (none without occluders).</summary>
     public static IReadOnlyList<HiddenQuadruplet> QuadrupletsOf(int group, SynthOptions options) =>
-        !options.Occluders ? [] : OcclusionGroup(group) ? HiddenQuadruplets : PlainQuadruplets;
+        !options.Occluders ? [] : OcclusionGroup(group) ? HiddenQuadruplets : [.. PlainQuadruplets, .. MotionQuadruplets];
 
     /// <summary>Videos a voe set of these options holds: the plausible clip, one per pairwise twin and three per quadruplet.</summary>
     public static int VoeVideoCount(SynthOptions options) =>
@@ -83,11 +95,22 @@ public static class SynthPhysicsSet
     /// reappear_speed: a third to half the horizontal speed, started so that it is where the plausible object is at
     /// the first hidden frame.
     /// </summary>
-    public static PhysicsScene Mirror(PhysicsScene start, string kind, int seed, int group)
+    public static PhysicsScene Mirror(PhysicsScene start, string kind, int seed, int group) => MirrorAt(start, kind, seed, group).Mirror;
+
+    /// <summary>
+    /// <see cref="Mirror"/> and the frame its quadruplet is spliced at: the group's event frame, except for a change of
+    /// motion (<see cref="MotionQuadruplets"/>), whose mirror is the throw through the plausible object's place at the
+    /// splice frame with the changed velocity: at the event frame where such a throw fits in the frame without touching
+    /// anything before it, else at the nearest mid-flight frame where one does (the vertical speed there as close to the
+    /// named change as fits).
+    /// </summary>
+    public static (PhysicsScene Mirror, int At) MirrorAt(PhysicsScene start, string kind, int seed, int group)
     {
+        if (MotionQuadruplets.Any(q => q.Kind == kind))
+            return Through(start, kind);
         var o = start.Object;
         int e = start.EventFrame;
-        return kind switch
+        return (kind switch
         {
             "vanish_behind" => start with { Event = PhysicsEvent.VanishBehind, EventFrame = 0 },
             "recolour" => Variant(start, PhysicsEvent.Recolour, seed, group) with { EventFrame = 0 },
@@ -99,7 +122,7 @@ public static class SynthPhysicsSet
             "reappear_place" => Ahead(start with { Object = o with { Y = Math.Clamp(o.Y + Variant(start, PhysicsEvent.ReappearPlace, seed, group).Shift, o.Top, PhysicsScene.FloorY - o.Bottom) } }, 0),
             "reappear_speed" => Slower(start, new SynthRandom(SynthRandom.Mix(seed, group, VoeStream + 2)).Range(0.33, 0.5)),
             _ => throw new ArgumentException($"no quadruplet '{kind}'", nameof(kind)),
-        };
+        }, e);
 
         static PhysicsScene Ahead(PhysicsScene s, int frames)
         {
@@ -114,6 +137,45 @@ public static class SynthPhysicsSet
             var slow = o with { X = x, Vx = vx };
             return s with { Object = slow, Changed = slow };
         }
+    }
+
+    // The motion quadruplet's mirror: tried at the event frame first, then at the other mid-flight frames nearest to it
+    // (the plausible object touches nothing from two frames before to one after), each with the velocity the kind names
+    // (reversal: at full, three quarters or half the speed) and vertical speeds nearest the named one; traced back with
+    // its bounces off the sides, ceiling and wall (a fast throw crosses its half of the scene in four frames).
+    private static (PhysicsScene Mirror, int At) Through(PhysicsScene start, string kind)
+    {
+        int n = start.FrameCount, lo = Math.Max(2, n / 3), hi = Math.Max(lo, 2 * n / 3);
+        var contacts = start.Contacts();
+        var frames = Enumerable.Range(2, Math.Max(0, n - 3))
+            .Where(f => !contacts[f - 2] && !contacts[f - 1] && !contacts[f])
+            .OrderBy(f => f == start.EventFrame ? 0 : f >= lo && f <= hi ? 1 : 2).ThenBy(f => Math.Abs(f - start.EventFrame)).ToList();
+        var verticals = Enumerable.Range(-30, 61).Select(k => k * 0.05).ToArray();
+        foreach (int e in frames)
+        {
+            var at = start.StateAt(e);
+            var (horizontals, vertical) = kind switch
+            {
+                "slowdown" => (new[] { 0.25 * at.Vx }, 0.25 * at.Vy),
+                "reversal" => (new[] { -at.Vx, -0.75 * at.Vx, -0.5 * at.Vx }, -at.Vy),
+                "stop" => (new[] { 0.0 }, at.Vy),
+                _ => throw new ArgumentException($"no motion quadruplet '{kind}'", nameof(kind)),
+            };
+            foreach (double vx in horizontals)
+                foreach (double vy in verticals.Prepend(vertical).OrderBy(v => Math.Abs(v - vertical)))
+                {
+                    if (start.Before(at with { Vx = vx, Vy = vy }, e) is not { } from)
+                        continue;
+                    // Kept where running it forward arrives (to a thousandth of a pixel) and it touches nothing from two frames
+                    // before the splice to one after: the change at the splice is the only one there.
+                    var mirror = start with { Object = from, Changed = from };
+                    var there = mirror.StateAt(e);
+                    var touches = mirror.Contacts();
+                    if (Math.Abs(there.X - at.X) + Math.Abs(there.Y - at.Y) < 1e-3 / start.Size && !touches[e - 2] && !touches[e - 1] && !touches[e])
+                        return (mirror, e);
+                }
+        }
+        throw new InvalidOperationException($"no plausible throw meets the object of this scene in mid-flight for the '{kind}' quadruplet (clips of {n} frames); make the clips longer");
     }
 
     /// <summary>The frames of <paramref name="first"/> before <paramref name="frame"/>, then those of <paramref name="second"/> from it on.</summary>
@@ -297,10 +359,9 @@ public static class SynthPhysicsSet
             // One balanced quadruplet per kind, each its own group sharing the plausible clip (IntPhys relative accuracy).
             foreach (var quad in QuadrupletsOf(g, options))
             {
-                var mirror = Mirror(start, quad.Kind, options.Seed, g);
+                var (mirror, at) = MirrorAt(start, quad.Kind, options.Seed, g);
                 string group = $"{id}_{quad.Kind}", mirrorName = $"voe/g{g:D4}_{quad.Kind}_{quad.MirrorName}.mp4";
                 string impossible = $"voe/g{g:D4}_{quad.Impossible}.mp4", back = $"voe/g{g:D4}_{quad.ImpossibleBack}.mp4";
-                int at = start.EventFrame;
                 jobs.Add((mirror.Render, Path.Combine(root, mirrorName)));
                 jobs.Add((() => Splice(start.Render(), mirror.Render(), at, frameBytes), Path.Combine(root, impossible)));
                 jobs.Add((() => Splice(mirror.Render(), start.Render(), at, frameBytes), Path.Combine(root, back)));
