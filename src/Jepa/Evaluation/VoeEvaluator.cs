@@ -81,13 +81,14 @@ public static class VoeEvaluator
             Scores(trained.Select(c => c[level - 1]).ToArray(), stat),
             Scores(baseline.Select(c => c[level - 1]).ToArray(), stat),
             Scores(pixel, stat));
-        var byEvent = EventsOf(best.Level, best.Statistic);
+        var eventsByRow = rows.ToDictionary(r => (r.Level, r.Statistic), r => (IReadOnlyList<VoeEventRow>)EventsOf(r.Level, r.Statistic));
+        var byEvent = eventsByRow[(best.Level, best.Statistic)].ToList();
         VoeSelected? selected = null;
         if (choice is not null)
         {
             var row = rows.Single(r => r.Level == choice.Level && r.Statistic == choice.Statistic);
             selected = new VoeSelected(row.Level, row.Statistic, choice.ChosenOn, row.RelativeAccuracy, row.Auroc,
-                row.UntrainedRelativeAccuracy, row.PixelRelativeAccuracy, EventsOf(row.Level, row.Statistic));
+                row.UntrainedRelativeAccuracy, row.PixelRelativeAccuracy, eventsByRow[(row.Level, row.Statistic)], PerEvent(choice.PerEvent, eventsByRow));
         }
         // Each level at the statistic reported (selected, else best): what each level contributes per event.
         string levelStat = selected?.Statistic ?? best.Statistic;
@@ -108,7 +109,23 @@ public static class VoeEvaluator
             localisation = SurprisePictures.Localise(clips, videos, level1, grid);
             pictures = SurprisePictures.Write(picturesDir, clips, videos, level1, grid, fps);
         }
-        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures, byLevel, horizons));
+        return new VoeReport(new VoeSection(rows, best, groups.Count, clips.Count, pairs, curves, byEvent, selected, localisation, pictures, byLevel, horizons)
+            { EventsByRow = eventsByRow });
+    }
+
+    // Each event of the test set scored by the level and statistic chosen for it on the selection set (events the
+    // selection set lacks are left out); the overall figure weighs every event by its comparisons.
+    private static VoePerEvent? PerEvent(IReadOnlyList<VoeEventPick>? picks, Dictionary<(int, string), IReadOnlyList<VoeEventRow>> eventsByRow)
+    {
+        if (picks is null) return null;
+        var rows = new List<VoeEventPickRow>();
+        foreach (var pick in picks)
+            if (eventsByRow[(pick.Level, pick.Statistic)].FirstOrDefault(e => e.Event == pick.Event) is { } e)
+                rows.Add(new VoeEventPickRow(e.Event, pick.Level, pick.Statistic, pick.OnSelectionSet, e.Pairs, e.RelativeAccuracy,
+                    e.UntrainedRelativeAccuracy, e.PixelRelativeAccuracy, e.Metric));
+        double pairs = Math.Max(1, rows.Sum(r => r.Pairs));
+        double Weighted(Func<VoeEventPickRow, double> of) => rows.Sum(r => of(r) * r.Pairs) / pairs;
+        return new VoePerEvent(Weighted(r => r.RelativeAccuracy), Weighted(r => r.UntrainedRelativeAccuracy), Weighted(r => r.PixelRelativeAccuracy), rows);
     }
 
     /// <summary>The row with the highest relative accuracy (AUROC breaks ties): the choice a selection set makes.</summary>
@@ -161,6 +178,13 @@ public static class VoeEvaluator
         {
             sb.AppendLine(c, $"Selected in advance ({s.ChosenOn}): level {s.Level}, {s.Statistic}: {s.RelativeAccuracy:F3} (AUROC {s.Auroc:F3}; untrained {s.UntrainedRelativeAccuracy:F3}, pixels {s.PixelRelativeAccuracy:F3})");
             EventRows(s.ByEvent);
+            if (s.PerEvent is { } pe)
+            {
+                sb.AppendLine(c, $"Selected in advance per event (each event's best level and statistic on the selection set): {pe.RelativeAccuracy:F3} (untrained {pe.UntrainedRelativeAccuracy:F3}, pixels {pe.PixelRelativeAccuracy:F3})");
+                sb.AppendLine("  event            level  statistic               chosen at  comparisons  model  untrained  pixel-diff  metric");
+                foreach (var e in pe.ByEvent)
+                    sb.AppendLine(c, $"  {e.Event,-15}  {e.Level,5}  {e.Statistic,-22}  {e.OnSelectionSet,9:F3}  {e.Pairs,11}  {e.RelativeAccuracy,5:F3}  {e.UntrainedRelativeAccuracy,9:F3}  {e.PixelRelativeAccuracy,10:F3}  {e.Metric}");
+            }
         }
         if (voe.ByEvent.Count > 0)
         {

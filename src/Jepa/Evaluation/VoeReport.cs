@@ -52,7 +52,34 @@ public sealed record VoeSelected(
     [property: JsonPropertyName("auroc")] double Auroc,
     [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
     [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
-    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
+    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent,
+    [property: JsonPropertyName("per_event"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VoePerEvent? PerEvent = null);
+
+/// <summary>
+/// A level and statistic chosen per event on the selection set (as IntPhys reports each block of its test apart):
+/// where one row must serve every event, level 1 wins on the gross events and level 2 holds a hidden object.
+/// <see cref="RelativeAccuracy"/> is over all the test set's comparisons, each event scored by its own choice.
+/// </summary>
+public sealed record VoePerEvent(
+    [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
+    [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
+    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
+    [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventPickRow> ByEvent);
+
+/// <summary>One event's row of <see cref="VoePerEvent"/>: its level and statistic, their accuracy on the selection set, and on the test set.</summary>
+public sealed record VoeEventPickRow(
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("level")] int Level,
+    [property: JsonPropertyName("statistic")] string Statistic,
+    [property: JsonPropertyName("on_selection_set")] double OnSelectionSet,
+    [property: JsonPropertyName("pairs")] int Pairs,
+    [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
+    [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
+    [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
+    [property: JsonPropertyName("metric")] string Metric);
+
+/// <summary>An event's level and statistic chosen on the selection set, with its accuracy there.</summary>
+public sealed record VoeEventPick(string Event, int Level, string Statistic, double OnSelectionSet);
 
 /// <summary>Relative accuracy per event at one level, for one statistic: what that level alone tells apart.</summary>
 public sealed record VoeLevelEvents(
@@ -61,8 +88,8 @@ public sealed record VoeLevelEvents(
     [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
     [property: JsonPropertyName("by_event")] IReadOnlyList<VoeEventRow> ByEvent);
 
-/// <summary>A level and surprise statistic fixed in advance, and where it was chosen (for the report).</summary>
-public sealed record VoeChoice(int Level, string Statistic, string ChosenOn);
+/// <summary>A level and surprise statistic fixed in advance, and where it was chosen (for the report); with --select-on also one per event.</summary>
+public sealed record VoeChoice(int Level, string Statistic, string ChosenOn, IReadOnlyList<VoeEventPick>? PerEvent = null);
 
 /// <summary>The voe section of report.json.</summary>
 public sealed record VoeSection(
@@ -77,7 +104,27 @@ public sealed record VoeSection(
     [property: JsonPropertyName("localisation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LocalisationRow>? Localisation = null,
     [property: JsonPropertyName("pictures"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReportPicture>? Pictures = null,
     [property: JsonPropertyName("by_level"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<VoeLevelEvents>? ByLevel = null,
-    [property: JsonPropertyName("surprise_horizons")] int SurpriseHorizons = 1);
+    [property: JsonPropertyName("surprise_horizons")] int SurpriseHorizons = 1)
+{
+    /// <summary>Every level and statistic's per-event rows (the choice of a level per event reads them on the selection set); not written.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<(int Level, string Statistic), IReadOnlyList<VoeEventRow>> EventsByRow { get; init; } =
+        new Dictionary<(int, string), IReadOnlyList<VoeEventRow>>();
+
+    /// <summary>
+    /// Per event, the level and statistic that score it best here: ties go to the row <see cref="VoeEvaluator.Best"/>
+    /// ranks higher (the overall choice first), so an event leaves the overall row only for a strictly better one.
+    /// </summary>
+    public IReadOnlyList<VoeEventPick> PickPerEvent()
+    {
+        var order = Levels.OrderByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc).ToList();
+        return ByEvent.Select(e =>
+        {
+            var row = order.MaxBy(r => EventsByRow[(r.Level, r.Statistic)].Single(x => x.Event == e.Event).RelativeAccuracy)!;
+            return new VoeEventPick(e.Event, row.Level, row.Statistic, EventsByRow[(row.Level, row.Statistic)].Single(x => x.Event == e.Event).RelativeAccuracy);
+        }).ToList();
+    }
+}
 
 /// <summary>The result of eval --task voe: <c>{"voe": …}</c> in report.json.</summary>
 public sealed record VoeReport([property: JsonPropertyName("voe")] VoeSection Voe);

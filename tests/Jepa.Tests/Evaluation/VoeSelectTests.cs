@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jepa.Evaluation;
 using Jepa.Tests.Cli;
 using Jepa.Tests.TestSupport;
 using Jepa.Worlds;
@@ -34,12 +35,56 @@ public class VoeSelectTests
         Assert.Equal(row.GetProperty("auroc").GetDouble(), selected.GetProperty("auroc").GetDouble());
         Assert.Equal(6, selected.GetProperty("by_event").GetArrayLength()); // one row per kind of violation
 
+        // Per event: each event's best row on the selection set, never worse there than the overall choice, and where it is
+        // the overall row, the test figures are the selected row's.
+        var perEvent = selected.GetProperty("per_event");
+        var picks = perEvent.GetProperty("by_event").EnumerateArray().ToList();
+        Assert.Equal(6, picks.Count);
+        var aloneEvents = Voe(dir, "alone").GetProperty("by_event").EnumerateArray().ToDictionary(e => e.GetProperty("event").GetString()!, e => e.GetProperty("relative_accuracy").GetDouble());
+        var selectedEvents = selected.GetProperty("by_event").EnumerateArray().ToDictionary(e => e.GetProperty("event").GetString()!);
+        foreach (var pick in picks)
+        {
+            string name = pick.GetProperty("event").GetString()!;
+            Assert.True(pick.GetProperty("on_selection_set").GetDouble() >= aloneEvents[name] - 1e-12, $"{name}: the pick is worse on the selection set than the overall row");
+            if ((pick.GetProperty("level").GetInt32(), pick.GetProperty("statistic").GetString()) == (selected.GetProperty("level").GetInt32(), selected.GetProperty("statistic").GetString()))
+            {
+                Assert.Equal(aloneEvents[name], pick.GetProperty("on_selection_set").GetDouble(), 12);
+                Assert.Equal(selectedEvents[name].GetProperty("relative_accuracy").GetDouble(), pick.GetProperty("relative_accuracy").GetDouble(), 12);
+            }
+        }
+        double comparisons = picks.Sum(p => p.GetProperty("pairs").GetInt32());
+        Assert.Equal(picks.Sum(p => p.GetProperty("relative_accuracy").GetDouble() * p.GetProperty("pairs").GetInt32()) / comparisons,
+            perEvent.GetProperty("relative_accuracy").GetDouble(), 12);
+        Assert.Contains("Selected in advance per event", r.Stdout);
+
         // --select names the row directly.
         var named = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", test, "--select", "2:token_max_time_mean", "--out", "named");
         Assert.True(named.ExitCode == 0, named.Stderr);
         var fixedRow = Voe(dir, "named").GetProperty("selected");
         Assert.Equal((2, "token_max_time_mean", "--select"),
             (fixedRow.GetProperty("level").GetInt32(), fixedRow.GetProperty("statistic").GetString(), fixedRow.GetProperty("chosen_on").GetString()));
+    }
+
+    [Fact]
+    public void Each_event_keeps_the_overall_row_unless_another_scores_it_strictly_better_on_the_selection_set()
+    {
+        var rows = new[] { Row(1, "token_mean_time_max", 0.8), Row(2, "token_mean_time_max", 0.7), Row(2, "pooled_time_mean", 0.6) };
+        VoeEventRow E(string name, double accuracy) => new(name, 16, accuracy, 0.5, 0.5);
+        var section = new VoeSection(rows, rows[0], 3, 10, 32, [], [E("a", 0.9), E("b", 0.5)])
+        {
+            EventsByRow = new Dictionary<(int, string), IReadOnlyList<VoeEventRow>>
+            {
+                [(1, "token_mean_time_max")] = [E("a", 0.9), E("b", 0.5)],
+                [(2, "token_mean_time_max")] = [E("a", 0.9), E("b", 0.75)],
+                [(2, "pooled_time_mean")] = [E("a", 1.0), E("b", 0.75)],
+            },
+        };
+        var picks = section.PickPerEvent().ToDictionary(p => p.Event);
+        Assert.Equal((2, "pooled_time_mean", 1.0), (picks["a"].Level, picks["a"].Statistic, picks["a"].OnSelectionSet));
+        // b: two rows tie at 0.75; the one ranked higher overall wins.
+        Assert.Equal((2, "token_mean_time_max", 0.75), (picks["b"].Level, picks["b"].Statistic, picks["b"].OnSelectionSet));
+
+        static VoeRow Row(int level, string statistic, double accuracy) => new(level, statistic, accuracy, accuracy, 0.5, 0.5, 0.5, 0.5);
     }
 
     [Theory]
