@@ -45,16 +45,19 @@ public static class SynthPhysicsSet
     ];
 
     /// <summary>
-    /// The balanced quadruplets of a plain-view group of the world with occluders: a change of look in mid-air,
-    /// built like <see cref="HiddenQuadruplets"/> (the mirror is the changed object all along the same path; the
-    /// impossible clips change at the group's event frame, one way and back). Pairwise, a look can be less
-    /// surprising than another by itself (measured: the untrained model scored recolour 1.00, the trained one
-    /// 0.38–0.50), which the balance cancels.
+    /// The balanced quadruplets of a plain-view group of the world with occluders: a change of look in mid-air, or
+    /// the object gone, built like <see cref="HiddenQuadruplets"/> (the mirror is the changed object all along the
+    /// same path, or the empty scene; the impossible clips change at the group's event frame, one way and back).
+    /// Pairwise, a look can be less surprising than another by itself (measured: the untrained model scored
+    /// recolour 1.00, the trained one 0.38–0.50), and an empty scene is less surprising than a moving object
+    /// (vanish scored 0.00 by every time-mean statistic); the balance cancels both.
     /// </summary>
     public static readonly IReadOnlyList<HiddenQuadruplet> PlainQuadruplets =
     [
         new("recolour", "recoloured", "recolour", "recolour_back"),
         new("reshape", "reshaped", "reshape", "reshape_back"),
+        // The mirror is the empty scene: the object vanishes in mid-air, and (back) appears from nothing.
+        new("vanish", "empty", "vanish", "appear"),
     ];
 
     /// <summary>
@@ -63,21 +66,23 @@ public static class SynthPhysicsSet
     /// back in free flight; spliced one way and back, one impossible clip changes speed, direction or stops in mid-air
     /// and the other does the opposite. slowdown: a quarter of the velocity (back: four times it, a speed-up); reversal:
     /// the horizontal motion turned back; stop: no horizontal motion (the object drops or rises straight; back: a
-    /// straight throw that sets off sideways). Pairwise, a slower object is less surprising by itself (measured: 0.38),
-    /// and a plausible throw's bounces later in the clip outweigh the change; the balance cancels both.
+    /// straight throw that sets off sideways); teleport: the same velocity at the mirror place across the wall (back: the
+    /// jump the other way). Pairwise, a slower object is less surprising by itself (measured: 0.38), and a plausible
+    /// throw's bounces later in the clip outweigh the change; the balance cancels both.
     /// </summary>
     public static readonly IReadOnlyList<HiddenQuadruplet> MotionQuadruplets =
     [
         new("slowdown", "slow", "slowdown", "speedup"),
         new("reversal", "reversed", "reversal", "reversal_back"),
         new("stop", "straight", "stop", "start"),
+        new("teleport", "across", "teleport", "teleport_back"),
     ];
 
-    /// <summary>The pairwise impossible continuations of voe group <paramref name="group"/>, in file order after the plausible clip (none for an occlusion group: it has <see cref="HiddenQuadruplets"/>; with occluders a plain group's changes of look and of motion are <see cref="PlainQuadruplets"/> and <see cref="MotionQuadruplets"/>).</summary>
+    /// <summary>The pairwise impossible continuations of voe group <paramref name="group"/>, in file order after the plausible clip (none for an occlusion group: it has <see cref="HiddenQuadruplets"/>; with occluders a plain group keeps only throughwall and antigravity pairwise, which have no plausible mirror here; the rest are <see cref="PlainQuadruplets"/> and <see cref="MotionQuadruplets"/>).</summary>
     public static IReadOnlyList<PhysicsEvent> ViolationsOf(int group, SynthOptions options) =>
         !options.Occluders ? Violations
         : OcclusionGroup(group) ? []
-        : [.. Violations.Where(v => v is not (PhysicsEvent.Recolour or PhysicsEvent.Reshape))];
+        : [.. Violations.Where(v => v is PhysicsEvent.ThroughWall or PhysicsEvent.Antigravity)];
 
     /// <summary>The balanced quadruplets of voe group <paramref name="group"/> (none without occluders).</summary>
     public static IReadOnlyList<HiddenQuadruplet> QuadrupletsOf(int group, SynthOptions options) =>
@@ -113,6 +118,7 @@ public static class SynthPhysicsSet
         return (kind switch
         {
             "vanish_behind" => start with { Event = PhysicsEvent.VanishBehind, EventFrame = 0 },
+            "vanish" => start with { Event = PhysicsEvent.Vanish, EventFrame = 0 },
             "recolour" => Variant(start, PhysicsEvent.Recolour, seed, group) with { EventFrame = 0 },
             "reshape" => Variant(start, PhysicsEvent.Reshape, seed, group) with { EventFrame = 0 },
             "hidden_recolour" => Variant(start, PhysicsEvent.HiddenRecolour, seed, group) with { EventFrame = 0 },
@@ -142,7 +148,8 @@ public static class SynthPhysicsSet
     // The motion quadruplet's mirror: tried at the event frame first, then at the other mid-flight frames nearest to it
     // (the plausible object touches nothing from two frames before to one after), each with the velocity the kind names
     // (reversal: at full, three quarters or half the speed) and vertical speeds nearest the named one; traced back with
-    // its bounces off the sides, ceiling and wall (a fast throw crosses its half of the scene in four frames).
+    // its bounces off the sides, ceiling and wall (a fast throw crosses its half of the scene in four frames). One that
+    // touches nothing from two frames before the splice to one after is preferred.
     private static (PhysicsScene Mirror, int At) Through(PhysicsScene start, string kind)
     {
         int n = start.FrameCount, lo = Math.Max(2, n / 3), hi = Math.Max(lo, 2 * n / 3);
@@ -151,11 +158,16 @@ public static class SynthPhysicsSet
             .Where(f => !contacts[f - 2] && !contacts[f - 1] && !contacts[f])
             .OrderBy(f => f == start.EventFrame ? 0 : f >= lo && f <= hi ? 1 : 2).ThenBy(f => Math.Abs(f - start.EventFrame)).ToList();
         var verticals = Enumerable.Range(-30, 61).Select(k => k * 0.05).ToArray();
+        (PhysicsScene, int)? fallback = null;
         foreach (int e in frames)
         {
             var at = start.StateAt(e);
+            if (kind == "teleport")
+                at = at with { X = Math.Clamp(2 * start.WallX - at.X, at.HalfWidth, 1 - at.HalfWidth) };
             var (horizontals, vertical) = kind switch
             {
+                // The same velocity where a throw can have it there untouched, else mirrored too (coming at the wall from its other side).
+                "teleport" => (new[] { at.Vx, -at.Vx }, at.Vy),
                 "slowdown" => (new[] { 0.25 * at.Vx }, 0.25 * at.Vy),
                 "reversal" => (new[] { -at.Vx, -0.75 * at.Vx, -0.5 * at.Vx }, -at.Vy),
                 "stop" => (new[] { 0.0 }, at.Vy),
@@ -170,12 +182,17 @@ public static class SynthPhysicsSet
                     // before the splice to one after: the change at the splice is the only one there.
                     var mirror = start with { Object = from, Changed = from };
                     var there = mirror.StateAt(e);
+                    if (Math.Abs(there.X - at.X) + Math.Abs(there.Y - at.Y) >= 1e-3 / start.Size)
+                        continue;
                     var touches = mirror.Contacts();
-                    if (Math.Abs(there.X - at.X) + Math.Abs(there.Y - at.Y) < 1e-3 / start.Size && !touches[e - 2] && !touches[e - 1] && !touches[e])
+                    if (!touches[e - 2] && !touches[e - 1] && !touches[e])
                         return (mirror, e);
+                    fallback ??= (mirror, e);
                 }
         }
-        throw new InvalidOperationException($"no plausible throw meets the object of this scene in mid-flight for the '{kind}' quadruplet (clips of {n} frames); make the clips longer");
+        // A fast throw teleported into a narrow half of the scene bounces every two frames there: such a mirror may
+        // bounce next to the splice (still plausible, and both pairs still show the same frames).
+        return fallback ?? throw new InvalidOperationException($"no plausible throw meets the object of this scene in mid-flight for the '{kind}' quadruplet (clips of {n} frames); make the clips longer");
     }
 
     /// <summary>The frames of <paramref name="first"/> before <paramref name="frame"/>, then those of <paramref name="second"/> from it on.</summary>
@@ -186,7 +203,7 @@ public static class SynthPhysicsSet
         return result;
     }
 
-    // With occluders, odd groups pass the object behind a screen; even groups are today's (with motion changes).
+    // With occluders, odd groups pass the object behind a screen; even groups are today's events in plain view (most as quadruplets).
     private static bool OcclusionGroup(int group) => group % 2 == 1;
 
     // Bright colours that stand out from the muted backgrounds, the brown floor and the grey wall.
