@@ -66,8 +66,8 @@ public static class SynthPhysicsSet
     /// back in free flight; spliced one way and back, one impossible clip changes speed, direction or stops in mid-air
     /// and the other does the opposite. slowdown: a quarter of the velocity (back: four times it, a speed-up); reversal:
     /// the horizontal motion turned back; stop: no horizontal motion (the object drops or rises straight; back: a
-    /// straight throw that sets off sideways); teleport: the same velocity at the mirror place across the wall (back: the
-    /// jump the other way). Pairwise, a slower object is less surprising by itself (measured: 0.38), and a plausible
+    /// straight throw that sets off sideways); teleport: the same velocity at the mirror place across the wall, or mirrored
+    /// too where no throw can have it there (back: the jump the other way). Pairwise, a slower object is less surprising by itself (measured: 0.38), and a plausible
     /// throw's bounces later in the clip outweigh the change; the balance cancels both.
     /// </summary>
     public static readonly IReadOnlyList<HiddenQuadruplet> MotionQuadruplets =
