@@ -22,7 +22,7 @@ internal static class EvalCommand
         var output = new Option<string?>("--out") { Description = "Report folder (default: <run>/eval). A report there of this checkpoint gains the new sections; one of another checkpoint is refused." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Start a fresh report in --out: remove the report, plots, pictures and voe_surprise.csv of whichever checkpoint is there (nothing else)." };
         var labels = new Option<string?>("--labels") { Description = "probe and all: comma-separated label columns (default: label and every column with 2 to 20 classes)." };
-        var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance; report.json's voe.selected gives their figures on the test set, and voe.selected.per_event each event scored by the row that scores it best there." };
+        var selectOn = new Option<string?>("--select-on") { Description = "voe and all: another voe CSV on which the level and statistic are chosen in advance (the row where the model beats its untrained twin by the most); report.json's voe.selected gives their figures on the test set, and voe.selected.per_event each event scored by the row chosen the same way for that event." };
         var select = new Option<string?>("--select") { Description = "voe and all: the level and statistic chosen in advance, as LEVEL:STATISTIC, e.g. 1:token_mean_time_max." };
         var minContext = new Option<int>("--min-context") { Description = "voe only: frames a prediction must have seen for its frame to be scored.", DefaultValueFactory = _ => 3 };
         var horizons = new Option<int>("--surprise-horizons") { Description = "voe only: a frame's surprise is the mean error of its predictions from 1..N steps back (each level capped at the horizons it was trained with: model.horizon, model.level2_horizon); 1 = the next-step error.", DefaultValueFactory = _ => 1 };
@@ -135,8 +135,10 @@ internal static class EvalCommand
             run.Log.Information("Choosing the level and statistic on {Clips} voe clips of {Csv}", selection.Count, selectionCsv);
             var chosen = await VoeEvaluator.EvaluateAsync(run.Model, untrained, selection, run.Config.Data.Fps, run.Config.Eval.BatchSize, run.Device, minContext, null, run.Token, progress: run.Bars, horizons: horizons);
             run.Bars.Finish();
-            var best = chosen.Voe.Best;
-            choice = new VoeChoice(best.Level, best.Statistic, $"best on {selectionCsv}: {best.RelativeAccuracy:F3}", chosen.Voe.PickPerEvent());
+            // Chosen by the margin over the untrained model there, not by accuracy alone (VoeEvaluator.SelectionOrder).
+            var row = chosen.Voe.Chosen();
+            choice = new VoeChoice(row.Level, row.Statistic,
+                $"largest margin over the untrained model on {selectionCsv}: {row.RelativeAccuracy:F3} against {row.UntrainedRelativeAccuracy:F3}", chosen.Voe.PickPerEvent());
         }
         run.Log.Information("Scoring {Clips} voe clips with step {Step} and an untrained model", voeClips.Count, run.Header.Step);
         if (horizons > 1 && voeClips.Any(c => c.Balanced))

@@ -56,7 +56,8 @@ public sealed record VoeSelected(
     [property: JsonPropertyName("per_event"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VoePerEvent? PerEvent = null);
 
 /// <summary>
-/// A level and statistic chosen per event on the selection set (as IntPhys reports each block of its test apart):
+/// A level and statistic chosen per event on the selection set, by the model's margin over its untrained twin on that
+/// event (as IntPhys reports each block of its test apart):
 /// where one row must serve every event, level 1 wins on the gross events and level 2 holds a hidden object.
 /// <see cref="RelativeAccuracy"/> is over all the test set's comparisons, each event scored by its own choice.
 /// </summary>
@@ -72,14 +73,15 @@ public sealed record VoeEventPickRow(
     [property: JsonPropertyName("level")] int Level,
     [property: JsonPropertyName("statistic")] string Statistic,
     [property: JsonPropertyName("on_selection_set")] double OnSelectionSet,
+    [property: JsonPropertyName("untrained_on_selection_set")] double UntrainedOnSelectionSet,
     [property: JsonPropertyName("pairs")] int Pairs,
     [property: JsonPropertyName("relative_accuracy")] double RelativeAccuracy,
     [property: JsonPropertyName("untrained_relative_accuracy")] double UntrainedRelativeAccuracy,
     [property: JsonPropertyName("pixel_relative_accuracy")] double PixelRelativeAccuracy,
     [property: JsonPropertyName("metric")] string Metric);
 
-/// <summary>An event's level and statistic chosen on the selection set, with its accuracy there.</summary>
-public sealed record VoeEventPick(string Event, int Level, string Statistic, double OnSelectionSet);
+/// <summary>An event's level and statistic chosen on the selection set, with its accuracy there (the model's and the untrained model's).</summary>
+public sealed record VoeEventPick(string Event, int Level, string Statistic, double OnSelectionSet, double UntrainedOnSelectionSet);
 
 /// <summary>Relative accuracy per event at one level, for one statistic: what that level alone tells apart.</summary>
 public sealed record VoeLevelEvents(
@@ -111,17 +113,22 @@ public sealed record VoeSection(
     public IReadOnlyDictionary<(int Level, string Statistic), IReadOnlyList<VoeEventRow>> EventsByRow { get; init; } =
         new Dictionary<(int, string), IReadOnlyList<VoeEventRow>>();
 
+    /// <summary>The row a selection set chooses (<see cref="VoeEvaluator.SelectionOrder"/>): the largest margin over the untrained model.</summary>
+    public VoeRow Chosen() => VoeEvaluator.SelectionOrder(Levels).First();
+
     /// <summary>
-    /// Per event, the level and statistic that score it best here: ties go to the row <see cref="VoeEvaluator.Best"/>
-    /// ranks higher (the overall choice first), so an event leaves the overall row only for a strictly better one.
+    /// Per event, the level and statistic by which the model beats its untrained twin on that event the most here (as
+    /// <see cref="Chosen"/> does overall); ties go to the row ranked higher overall (the overall choice first), so an
+    /// event leaves the overall row only for a strictly larger margin.
     /// </summary>
     public IReadOnlyList<VoeEventPick> PickPerEvent()
     {
-        var order = Levels.OrderByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc).ToList();
+        var order = VoeEvaluator.SelectionOrder(Levels).ToList();
         return ByEvent.Select(e =>
         {
-            var row = order.MaxBy(r => EventsByRow[(r.Level, r.Statistic)].Single(x => x.Event == e.Event).RelativeAccuracy)!;
-            return new VoeEventPick(e.Event, row.Level, row.Statistic, EventsByRow[(row.Level, row.Statistic)].Single(x => x.Event == e.Event).RelativeAccuracy);
+            VoeEventRow Of(VoeRow r) => EventsByRow[(r.Level, r.Statistic)].Single(x => x.Event == e.Event);
+            var row = order.MaxBy(r => Math.Round(Of(r).RelativeAccuracy - Of(r).UntrainedRelativeAccuracy, 9))!;
+            return new VoeEventPick(e.Event, row.Level, row.Statistic, Of(row).RelativeAccuracy, Of(row).UntrainedRelativeAccuracy);
         }).ToList();
     }
 }

@@ -19,12 +19,15 @@ public class VoeSelectTests
 
         var r = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", test, "--select-on", choose, "--out", "on");
         Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
-        Assert.Contains("Selected in advance (best on", r.Stdout);
+        Assert.Contains("Selected in advance (largest margin over the untrained model on", r.Stdout);
 
-        // What the selection set alone calls best is the row reported as selected on the test set.
+        // The row of the selection set alone where the model beats the untrained model by the most (then by accuracy,
+        // then AUROC) is the row reported as selected on the test set.
         var alone = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", choose, "--out", "alone");
         Assert.True(alone.ExitCode == 0, alone.Stderr);
-        var best = Voe(dir, "alone").GetProperty("best");
+        var best = Voe(dir, "alone").GetProperty("levels").EnumerateArray()
+            .OrderByDescending(x => Math.Round(x.GetProperty("relative_accuracy").GetDouble() - x.GetProperty("untrained_relative_accuracy").GetDouble(), 9))
+            .ThenByDescending(x => x.GetProperty("relative_accuracy").GetDouble()).ThenByDescending(x => x.GetProperty("auroc").GetDouble()).First();
         var voe = Voe(dir, "on");
         var selected = voe.GetProperty("selected");
         Assert.Equal((best.GetProperty("level").GetInt32(), best.GetProperty("statistic").GetString()),
@@ -35,20 +38,25 @@ public class VoeSelectTests
         Assert.Equal(row.GetProperty("auroc").GetDouble(), selected.GetProperty("auroc").GetDouble());
         Assert.Equal(6, selected.GetProperty("by_event").GetArrayLength()); // one row per kind of violation
 
-        // Per event: each event's best row on the selection set, never worse there than the overall choice, and where it is
-        // the overall row, the test figures are the selected row's.
+        // Per event: each event's row with the largest margin over the untrained model on the selection set, never a smaller
+        // margin there than the overall choice's, and where it is the overall row, the test figures are the selected row's.
         var perEvent = selected.GetProperty("per_event");
         var picks = perEvent.GetProperty("by_event").EnumerateArray().ToList();
         Assert.Equal(6, picks.Count);
-        var aloneEvents = Voe(dir, "alone").GetProperty("by_event").EnumerateArray().ToDictionary(e => e.GetProperty("event").GetString()!, e => e.GetProperty("relative_accuracy").GetDouble());
+        string chosenRow = $"{selected.GetProperty("level").GetInt32()}:{selected.GetProperty("statistic").GetString()}";
+        var there = JepaProcess.Run(dir, "eval", "--checkpoint", ckpt, "--task", "voe", "--data", choose, "--select", chosenRow, "--out", "there");
+        Assert.True(there.ExitCode == 0, there.Stderr);
+        var onChoose = Voe(dir, "there").GetProperty("selected").GetProperty("by_event").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("event").GetString()!, e => (Model: e.GetProperty("relative_accuracy").GetDouble(), Untrained: e.GetProperty("untrained_relative_accuracy").GetDouble()));
         var selectedEvents = selected.GetProperty("by_event").EnumerateArray().ToDictionary(e => e.GetProperty("event").GetString()!);
         foreach (var pick in picks)
         {
             string name = pick.GetProperty("event").GetString()!;
-            Assert.True(pick.GetProperty("on_selection_set").GetDouble() >= aloneEvents[name] - 1e-12, $"{name}: the pick is worse on the selection set than the overall row");
-            if ((pick.GetProperty("level").GetInt32(), pick.GetProperty("statistic").GetString()) == (selected.GetProperty("level").GetInt32(), selected.GetProperty("statistic").GetString()))
+            double margin = pick.GetProperty("on_selection_set").GetDouble() - pick.GetProperty("untrained_on_selection_set").GetDouble();
+            Assert.True(margin >= onChoose[name].Model - onChoose[name].Untrained - 1e-9, $"{name}: the pick beats the untrained model by less than the overall row on the selection set");
+            if ($"{pick.GetProperty("level").GetInt32()}:{pick.GetProperty("statistic").GetString()}" == chosenRow)
             {
-                Assert.Equal(aloneEvents[name], pick.GetProperty("on_selection_set").GetDouble(), 12);
+                Assert.Equal(onChoose[name].Model, pick.GetProperty("on_selection_set").GetDouble(), 12);
                 Assert.Equal(selectedEvents[name].GetProperty("relative_accuracy").GetDouble(), pick.GetProperty("relative_accuracy").GetDouble(), 12);
             }
         }
@@ -66,25 +74,29 @@ public class VoeSelectTests
     }
 
     [Fact]
-    public void Each_event_keeps_the_overall_row_unless_another_scores_it_strictly_better_on_the_selection_set()
+    public void A_selection_set_chooses_the_largest_margin_over_the_untrained_model_overall_and_per_event()
     {
-        var rows = new[] { Row(1, "token_mean_time_max", 0.8), Row(2, "token_mean_time_max", 0.7), Row(2, "pooled_time_mean", 0.6) };
-        VoeEventRow E(string name, double accuracy) => new(name, 16, accuracy, 0.5, 0.5);
-        var section = new VoeSection(rows, rows[0], 3, 10, 32, [], [E("a", 0.9), E("b", 0.5)])
+        // Level 2 is the most accurate overall, but its untrained twin nearly matches it: level 1 is chosen; best stays level 2.
+        var rows = new[] { Row(1, "token_mean_time_max", 0.8, 0.6), Row(2, "token_mean_time_max", 0.9, 0.85), Row(2, "pooled_time_mean", 0.7, 0.5) };
+        VoeEventRow E(string name, double accuracy, double untrained) => new(name, 16, accuracy, untrained, 0.5);
+        var section = new VoeSection(rows, VoeEvaluator.Best(rows), 3, 10, 32, [], [E("a", 0.9, 0.5), E("b", 0.5, 0.5)])
         {
             EventsByRow = new Dictionary<(int, string), IReadOnlyList<VoeEventRow>>
             {
-                [(1, "token_mean_time_max")] = [E("a", 0.9), E("b", 0.5)],
-                [(2, "token_mean_time_max")] = [E("a", 0.9), E("b", 0.75)],
-                [(2, "pooled_time_mean")] = [E("a", 1.0), E("b", 0.75)],
+                [(1, "token_mean_time_max")] = [E("a", 0.9, 0.5), E("b", 0.5, 0.5)],
+                [(2, "token_mean_time_max")] = [E("a", 1.0, 1.0), E("b", 0.75, 0.5)],
+                [(2, "pooled_time_mean")] = [E("a", 0.9, 0.5), E("b", 0.75, 0.5)],
             },
         };
+        Assert.Equal((2, "token_mean_time_max"), (section.Best.Level, section.Best.Statistic));
+        Assert.Equal((1, "token_mean_time_max"), (section.Chosen().Level, section.Chosen().Statistic));
         var picks = section.PickPerEvent().ToDictionary(p => p.Event);
-        Assert.Equal((2, "pooled_time_mean", 1.0), (picks["a"].Level, picks["a"].Statistic, picks["a"].OnSelectionSet));
-        // b: two rows tie at 0.75; the one ranked higher overall wins.
-        Assert.Equal((2, "token_mean_time_max", 0.75), (picks["b"].Level, picks["b"].Statistic, picks["b"].OnSelectionSet));
+        // a: 1.00 at level 2 is no better than its untrained twin there; the overall choice keeps it (tie at 0.4 with pooled).
+        Assert.Equal((1, "token_mean_time_max", 0.9, 0.5), (picks["a"].Level, picks["a"].Statistic, picks["a"].OnSelectionSet, picks["a"].UntrainedOnSelectionSet));
+        // b: two rows tie at a margin of 0.25; the one ranked higher overall (pooled, margin 0.2 against 0.05) wins.
+        Assert.Equal((2, "pooled_time_mean", 0.75), (picks["b"].Level, picks["b"].Statistic, picks["b"].OnSelectionSet));
 
-        static VoeRow Row(int level, string statistic, double accuracy) => new(level, statistic, accuracy, accuracy, 0.5, 0.5, 0.5, 0.5);
+        static VoeRow Row(int level, string statistic, double accuracy, double untrained) => new(level, statistic, accuracy, 0.5, untrained, 0.5, 0.5, 0.5);
     }
 
     [Theory]
