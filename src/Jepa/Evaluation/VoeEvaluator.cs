@@ -93,7 +93,7 @@ public static class VoeEvaluator
         // Each level at the statistic reported (selected, else best): what each level contributes per event.
         string levelStat = selected?.Statistic ?? best.Statistic;
         var byLevel = rows.Where(r => r.Statistic == levelStat)
-            .Select(r => new VoeLevelEvents(r.Level, levelStat, r.RelativeAccuracy, EventsOf(r.Level, levelStat))).ToList();
+            .Select(r => new VoeLevelEvents(r.Level, levelStat, r.RelativeAccuracy, eventsByRow[(r.Level, levelStat)])).ToList();
         var groups = clips.Select(c => c.Group).Distinct().ToList();
         int pairs = VoeMetrics.Pairs(clips);
         var curves = new List<VoeCurve>();
@@ -140,7 +140,10 @@ public static class VoeEvaluator
     /// level 2 for what the architecture does with a splice, not for what the model learned.
     /// </summary>
     public static IEnumerable<VoeRow> SelectionOrder(IEnumerable<VoeRow> rows) =>
-        rows.OrderByDescending(r => Math.Round(r.RelativeAccuracy - r.UntrainedRelativeAccuracy, 9)).ThenByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc);
+        rows.OrderByDescending(r => Margin(r.RelativeAccuracy, r.UntrainedRelativeAccuracy)).ThenByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc);
+
+    /// <summary>How far the model's relative accuracy beats the untrained model's, rounded so that equal margins tie exactly.</summary>
+    public static double Margin(double model, double untrained) => Math.Round(model - untrained, 9);
 
     /// <summary>"1:token_mean_time_max" → level 1, that statistic; null with the reason when it names no row.</summary>
     public static (int Level, string Statistic)? ParseChoice(string text)

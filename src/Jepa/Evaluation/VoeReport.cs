@@ -127,7 +127,7 @@ public sealed record VoeSection(
         return ByEvent.Select(e =>
         {
             VoeEventRow Of(VoeRow r) => EventsByRow[(r.Level, r.Statistic)].Single(x => x.Event == e.Event);
-            var row = order.MaxBy(r => Math.Round(Of(r).RelativeAccuracy - Of(r).UntrainedRelativeAccuracy, 9))!;
+            var row = order.MaxBy(r => VoeEvaluator.Margin(Of(r).RelativeAccuracy, Of(r).UntrainedRelativeAccuracy))!;
             return new VoeEventPick(e.Event, row.Level, row.Statistic, Of(row).RelativeAccuracy, Of(row).UntrainedRelativeAccuracy);
         }).ToList();
     }
