@@ -23,7 +23,7 @@ internal static class PrepareCommand
         var config = new Option<string?>("--config") { Description = "Experiment YAML: data.fps, data.size and data.frames decide the output (fps, short side, keyframe interval)." };
         var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var workers = new Option<int?>("--workers") { Description = "Sources transcoded at once (default: one per core; each ffmpeg gets cores / workers threads)." };
-        var shortSide = new Option<int?>("--short-side") { Description = "Short side of the outputs in pixels, even (default: data.size × 8/7 rounded up to even, e.g. 256 for 224)." };
+        var shortSide = new Option<int?>("--short-side") { Description = "Short side of the outputs in pixels, even (default: data.size rounded up to even, where the loader only decodes; larger sides cost a scale per frame)." };
         var segment = new Option<double>("--segment-seconds") { Description = "Longest output file; longer sources are cut into equal segments at keyframes (raised to four clips when clips are longer).", DefaultValueFactory = _ => 60 };
         var crf = new Option<int>("--crf") { Description = "libx264 quality, 0-51, lower is better and larger.", DefaultValueFactory = _ => 20 };
         var shard = new Option<string?>("--shard") { Description = "i/n: prepare only sources k (of the sorted list) with k mod n = i into DIR, listed in DIR/manifest-i-of-n.csv (e.g. a SLURM array task); join the parts with --merge." };

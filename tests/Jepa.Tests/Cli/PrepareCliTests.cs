@@ -10,7 +10,7 @@ namespace Jepa.Tests.Cli;
 /// <summary>jepa prepare for real: mixed good and broken sources, reruns, SIGKILL, training from its manifest.</summary>
 public class PrepareCliTests
 {
-    // 4 frames at 8 fps (a 0.5-s clip, so the 0.4-s file is too short), 32 px: outputs 38 px short side, a keyframe every 4 frames.
+    // 4 frames at 8 fps (a 0.5-s clip, so the 0.4-s file is too short), 32 px: outputs a 32-px short side (data.size), a keyframe every 4 frames.
     private static readonly string[] Small = ["--set", "data.fps=8", "--set", "data.frames=4", "--set", "data.size=32"];
 
     private static string[] Prepare(string outDir, string source, params string[] more) =>
@@ -70,7 +70,7 @@ public class PrepareCliTests
             Assert.Equal("yuv420p", s.GetProperty("pix_fmt").GetString());
             Assert.Equal("8/1", s.GetProperty("avg_frame_rate").GetString());
             Assert.Equal(0, s.GetProperty("has_b_frames").GetInt32());
-            Assert.Equal(38, Math.Min(s.GetProperty("width").GetInt32(), s.GetProperty("height").GetInt32()));
+            Assert.Equal(32, Math.Min(s.GetProperty("width").GetInt32(), s.GetProperty("height").GetInt32()));
             // Every frame is I or P, and the keyframes are exactly frames 0, 4, 8, … (GOP = data.frames).
             var types = Run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pict_type,key_frame", "-of", "csv=p=0", file)
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split(',')).ToList();
