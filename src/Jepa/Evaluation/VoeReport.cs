@@ -58,7 +58,7 @@ public sealed record VoeSelected(
 /// <summary>
 /// A level and statistic chosen per event on the selection set, by the model's margin over its untrained twin on that
 /// event (as IntPhys reports each block of its test apart):
-/// where one row must serve every event, level 1 wins on the gross events and level 2 holds a hidden object.
+/// a diagnostic: measured noisier than the single selected row (each event has few comparisons on the selection set).
 /// <see cref="RelativeAccuracy"/> is over all the test set's comparisons, each event scored by its own choice.
 /// </summary>
 public sealed record VoePerEvent(
