@@ -133,11 +133,14 @@ public static class VoeEvaluator
 
     /// <summary>
     /// The rows in the order a selection set ranks them: by how far the model beats its untrained twin (the same
-    /// architecture, random weights), then by relative accuracy and AUROC. Not by accuracy alone: a prediction is made
-    /// from several earlier steps, and at level 2 (chunks of frames) those reach further back across a balanced group's
-    /// splice, so there even the untrained model is far from chance (measured: 0.88 to 1.00 on vanish_behind,
-    /// hidden_reshape / resize and slowdown, 0.00 on reversal and reappear_time), and a selection by accuracy picked
-    /// level 2 for what the architecture does with a splice, not for what the model learned.
+    /// architecture, random weights), then by relative accuracy and AUROC. Not by accuracy alone: every prediction is a
+    /// change added to the last step it saw, and at level 2 that step is the chunk of 2 frames before the one predicted,
+    /// which lies before a balanced group's splice when the object was hidden for a few frames only. There even a model
+    /// that predicts no change compares frames of the two plausible clips, so the untrained model is far from chance
+    /// (measured: 0.84 to 1.00 on vanish_behind, the hidden changes and slowdown, 0.00 to 0.06 on reversal, stop and
+    /// reappear_time; its difference between the pairs lies in the 2 or 3 frames after the clips first differ and
+    /// cancels exactly after them), and a selection by accuracy picked level 2 for what the architecture does with a
+    /// splice, not for what the model learned.
     /// </summary>
     public static IEnumerable<VoeRow> SelectionOrder(IEnumerable<VoeRow> rows) =>
         rows.OrderByDescending(r => Margin(r.RelativeAccuracy, r.UntrainedRelativeAccuracy)).ThenByDescending(r => r.RelativeAccuracy).ThenByDescending(r => r.Auroc);
